@@ -1,0 +1,5 @@
+"""``python -m kg``: the same as the ``kg`` console script."""
+
+from kg.cli import main
+
+main()

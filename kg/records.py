@@ -1,0 +1,371 @@
+"""Page -> records (pure): the three layouts, read into typed records with diagnostics.
+
+A page is a header (profile metrics, or a name with ``may belong to``) followed by records:
+a meta line (``[score]CAT Mon D[, YYYY][Code]``) then either a title line and an author line
+(``separate``) or one line with the title glued to the authors (``glued``), then an abstract;
+or, under a year heading, bare abstracts (``abstract``). Forms may be mixed in one file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from kg.authors import Lexicon, is_name, parse_author_line, split_glued, title_key
+from kg.diagnostics import Diagnostic, error, warning
+from kg.pages import Page
+from kg.urls import find_urls
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+META = re.compile(
+    r"^(?P<score>\d{1,3}(?:\.\d+)?)?"
+    r"(?P<cat>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)"
+    r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) (?P<day>\d{1,2})"
+    r"(?:, (?P<year>\d{4}))?"
+    r"(?P<code>Code)?$"
+)
+YEAR_HEADING = re.compile(r"^(?P<year>(?:19|20)\d\d)$")
+MAY_BELONG = re.compile(
+    r"^Papers on this page may belong to the following people:\s*(?P<names>.*)$"
+)
+HEADER_FIELDS = {
+    "primary_category": re.compile(r"^(?P<v>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)$"),
+    "h_index": re.compile(r"^h-index\s*(?P<v>[\d,]+)$"),
+    "paper_count": re.compile(r"^(?P<v>[\d,]+)\s*papers$"),
+    "citations": re.compile(r"^(?P<v>[\d,]+)\s*citations$"),
+    "novelty_pct": re.compile(r"^Novelty\s*(?P<v>\d+(?:\.\d+)?)%$"),
+    "ai_score": re.compile(r"^AI Score\s*(?P<v>\d+(?:\.\d+)?)$"),
+    "listed_papers": re.compile(r"^(?P<v>[\d,]+) Papers$"),
+}
+_INTEGER_FIELDS = {"h_index", "paper_count", "citations", "listed_papers"}
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    source: str
+    line: int
+    form: str  # "separate", "glued" or "abstract"
+    title: str | None
+    authors: tuple[str, ...]
+    et_al: bool
+    affiliations: tuple[str, ...]
+    date: str | None  # YYYY-MM-DD, or YYYY when only the year is known
+    date_inferred_year: bool
+    category: str | None
+    has_code: bool
+    score: float | None
+    urls: tuple[str, ...]
+    abstract: str | None
+    kind: str = "paper"
+
+    def to_json(self) -> dict[str, Any]:
+        return _ordered(self, PAPER_FIELDS)
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    source: str
+    line: int
+    name: str | None
+    primary_category: str | None = None
+    h_index: int | None = None
+    paper_count: int | None = None
+    citations: int | None = None
+    novelty_pct: float | None = None
+    ai_score: float | None = None
+    listed_papers: int | None = None
+    may_belong_to: tuple[str, ...] | None = None
+    kind: str = "profile"
+
+    def to_json(self) -> dict[str, Any]:
+        return _ordered(self, PROFILE_FIELDS)
+
+
+Record = PaperRecord | ProfileRecord
+
+PAPER_FIELDS = (
+    "kind source line form title authors et_al affiliations date date_inferred_year "
+    "category has_code score urls abstract"
+).split()
+PROFILE_FIELDS = (
+    "kind source line name primary_category h_index paper_count citations novelty_pct "
+    "ai_score listed_papers may_belong_to"
+).split()
+
+
+def _ordered(record: Record, fields: Sequence[str]) -> dict[str, Any]:
+    values = asdict(record)
+    return {k: list(v) if isinstance(v, tuple) else v for k in fields for v in [values[k]]}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    records: tuple[Record, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def clean(text: str) -> str:
+    """NFC and no stray outer whitespace: the form every field is compared in."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def build_lexicon(pages: Iterable[Page]) -> Lexicon:
+    """Names and titles printed unambiguously anywhere (profile names, separate records)."""
+    names: set[str] = set()
+    titles: set[str] = set()
+    for page in pages:
+        lines = [clean(line) for line in page.lines]
+        for i, line in enumerate(lines):
+            if not META.match(line):
+                continue
+            title_at, author_at = _next_content(lines, i + 1), None
+            if title_at is not None:
+                author_at = _next_content(lines, title_at + 1)
+            if title_at is None or author_at is None:
+                continue
+            author_line = parse_author_line(lines[author_at])
+            if author_line is not None and not META.match(lines[title_at]):
+                names.update(author_line.authors)
+                titles.add(title_key(lines[title_at]))
+        header_name = _next_content(lines, 0)
+        if header_name is not None and _is_header_name(lines, header_name):
+            names.add(lines[header_name])
+    return Lexicon(frozenset(names), frozenset(titles))
+
+
+def parse_page(page: Page, capture_date: date, lexicon: Lexicon | None = None) -> Parsed:
+    """Read every record of a page; problems become diagnostics, never exceptions."""
+    reader = _PageReader(page, capture_date, lexicon or Lexicon())
+    reader.read()
+    return Parsed(tuple(reader.records), tuple(page.diagnostics) + tuple(reader.diagnostics))
+
+
+def _next_content(lines: Sequence[str], start: int) -> int | None:
+    for i in range(start, len(lines)):
+        if lines[i]:
+            return i
+    return None
+
+
+def _is_header_name(lines: Sequence[str], at: int) -> bool:
+    line = lines[at]
+    return not (META.match(line) or YEAR_HEADING.match(line)) and len(line) <= 80
+
+
+class _PageReader:
+    """A cursor over one page's lines that collects records and diagnostics."""
+
+    def __init__(self, page: Page, capture_date: date, lexicon: Lexicon) -> None:
+        self.source = page.source
+        self.lines = [clean(line) for line in page.lines]
+        self.capture_date = capture_date
+        self.lexicon = lexicon
+        self.records: list[Record] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.year: int | None = None
+
+    def error(self, index: int, message: str) -> None:
+        self.diagnostics.append(error(self.source, index + 1, message))
+
+    def warn(self, index: int, message: str) -> None:
+        self.diagnostics.append(warning(self.source, index + 1, message))
+
+    def read(self) -> None:
+        if not self.lines:
+            return
+        i = self.read_header()
+        while (i := _next_content(self.lines, i)) is not None:  # type: ignore[assignment]
+            line = self.lines[i]
+            if META.match(line):
+                i = self.read_titled(i)
+            elif year := YEAR_HEADING.match(line):
+                self.year = int(year.group("year"))
+                i += 1
+            elif self.year is not None:
+                self.read_abstract_only(i)
+                i += 1
+            else:
+                self.error(i, f"unexpected text outside any record, skipped: {_clip(line)}")
+                i += 1
+
+    # -- header ---------------------------------------------------------------------------
+
+    def read_header(self) -> int:
+        """Read the profile header if there is one; return the index where records begin."""
+        at = _next_content(self.lines, 0)
+        if at is None or not _is_header_name(self.lines, at):
+            return 0
+        end = at + 1
+        while end < len(self.lines) and not (
+            META.match(self.lines[end]) or YEAR_HEADING.match(self.lines[end])
+        ):
+            end += 1
+        values: dict[str, Any] = {}
+        for i in range(at + 1, end):
+            line = self.lines[i]
+            if line:
+                self.read_header_line(i, line, values)
+        if not values and not is_name(self.lines[at]):
+            # No header fields and not a name: a stray line, not a profile.
+            self.error(
+                at, f"unexpected text before the first record, skipped: {_clip(self.lines[at])}"
+            )
+            return end
+        self.records.append(
+            ProfileRecord(source=self.source, line=at + 1, name=self.lines[at], **values)
+        )
+        return end
+
+    def read_header_line(self, i: int, line: str, values: dict[str, Any]) -> None:
+        if belong := MAY_BELONG.match(line):
+            names = [clean(n) for n in belong.group("names").split(",") if clean(n)]
+            values["may_belong_to"] = tuple(names)
+            return
+        for name, pattern in HEADER_FIELDS.items():
+            if (match := pattern.match(line)) and name not in values:
+                values[name] = _header_value(name, match.group("v"))
+                return
+        self.warn(i, f"unrecognised header line ignored: {_clip(line)}")
+
+    # -- records --------------------------------------------------------------------------
+
+    def read_titled(self, meta_at: int) -> int:
+        """Read a meta line and what follows it; return the index after the record."""
+        meta = META.match(self.lines[meta_at])
+        assert meta is not None
+        title_at = _next_content(self.lines, meta_at + 1)
+        if (
+            title_at is None
+            or META.match(self.lines[title_at])
+            or YEAR_HEADING.match(self.lines[title_at])
+        ):
+            self.error(meta_at, "meta line with no title after it: record skipped")
+            return meta_at + 1
+        after_title = _next_content(self.lines, title_at + 1)
+        next_line = self.lines[after_title] if after_title is not None else ""
+        separate = parse_author_line(next_line) if after_title is not None else None
+        if separate is not None and not META.match(next_line):
+            form, title, author_line = "separate", self.lines[title_at], separate
+            assert after_title is not None
+            abstract_at = _next_content(self.lines, after_title + 1)
+        else:
+            split = split_glued(self.lines[title_at], self.lexicon)
+            if split is None:
+                self.error(
+                    title_at,
+                    "cannot find the author list after this title (no author line, and the "
+                    f"line does not end in names): record skipped: {_clip(self.lines[title_at])}",
+                )
+                return title_at + 1
+            if split.uncertain:
+                self.warn(
+                    title_at, f"uncertain title/author split; the runner-up was {split.uncertain}"
+                )
+            form, title, author_line = "glued", split.title, split.line
+            abstract_at = after_title
+        abstract: str | None = None
+        end = (abstract_at if abstract_at is not None else len(self.lines) - 1) + 1
+        if (
+            abstract_at is None
+            or META.match(self.lines[abstract_at])
+            or YEAR_HEADING.match(self.lines[abstract_at])
+        ):
+            self.warn(meta_at, "record has no abstract (page cut off?)")
+            end = abstract_at if abstract_at is not None else len(self.lines)
+        else:
+            abstract = self.lines[abstract_at]
+        issued = self.read_date(meta_at, meta)
+        if issued is None:
+            return end
+        when, inferred = issued
+        self.records.append(
+            PaperRecord(
+                source=self.source,
+                line=meta_at + 1,
+                form=form,
+                title=title,
+                authors=author_line.authors,
+                et_al=author_line.et_al,
+                affiliations=author_line.affiliations,
+                date=when,
+                date_inferred_year=inferred,
+                category=meta.group("cat"),
+                has_code=meta.group("code") is not None,
+                score=float(meta.group("score")) if meta.group("score") else None,
+                urls=tuple(find_urls(abstract or "")),
+                abstract=abstract,
+            )
+        )
+        return end
+
+    def read_date(self, at: int, meta: re.Match[str]) -> tuple[str, bool] | None:
+        month = MONTHS[meta.group("month")[:3]]
+        day = int(meta.group("day"))
+        inferred = meta.group("year") is None
+        year = self.capture_date.year if inferred else int(meta.group("year"))
+        try:
+            issued = date(year, month, day)
+        except ValueError:
+            printed = f"{meta.group('month')} {day}" + ("" if inferred else f", {year}")
+            self.error(at, f"impossible date {printed!r}: record skipped")
+            return None
+        if issued > self.capture_date:
+            self.warn(
+                at,
+                f"date {issued.isoformat()} is after the capture date "
+                f"{self.capture_date.isoformat()}",
+            )
+        return issued.isoformat(), inferred
+
+    def read_abstract_only(self, at: int) -> None:
+        abstract = self.lines[at]
+        self.records.append(
+            PaperRecord(
+                source=self.source,
+                line=at + 1,
+                form="abstract",
+                title=None,
+                authors=(),
+                et_al=False,
+                affiliations=(),
+                date=f"{self.year:04d}",
+                date_inferred_year=False,
+                category=None,
+                has_code=False,
+                score=None,
+                urls=tuple(find_urls(abstract)),
+                abstract=abstract,
+            )
+        )
+
+
+def _header_value(name: str, raw: str) -> str | int | float:
+    if name == "primary_category":
+        return raw
+    number = raw.replace(",", "")  # "1,150citations" is 1150
+    return int(number) if name in _INTEGER_FIELDS else float(number)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def parse_pages(pages: Sequence[Page], capture_date: date) -> Parsed:
+    """Parse a set of pages with a shared lexicon, so every page helps split the others."""
+    lexicon = build_lexicon(pages)
+    records: list[Record] = []
+    diagnostics: list[Diagnostic] = []
+    for page in pages:
+        parsed = parse_page(page, capture_date, lexicon)
+        records.extend(parsed.records)
+        diagnostics.extend(parsed.diagnostics)
+    return Parsed(tuple(records), tuple(diagnostics))
