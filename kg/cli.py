@@ -145,3 +145,134 @@ def format_records(parsed: Parsed, fmt: str) -> str:
 def _authors_cell(document: dict[str, Any]) -> str:
     authors = document.get("authors") or document.get("may_belong_to") or []
     return ", ".join(authors) + (" et al." if document.get("et_al") else "")
+
+
+# -- the graph ---------------------------------------------------------------------------
+
+
+def out_option(func: F) -> F:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of the built graph and its store. [default: out/; env KG_OUT_DIR]",
+    )(func)
+
+
+def progress(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)
+
+
+def render_summary(counts: dict[str, int]) -> str:
+    return table(["what", "count"], [[k, v] for k, v in counts.items()])
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder. [default: out/; env KG_OUT_DIR]",
+)
+@click.option("--base-iri", help="Base of every minted IRI. [default: https://kg.example.org/]")
+@settings_options
+def build(
+    paths: tuple[Path, ...], out_dir: Path | None, base_iri: str | None, capture_date: str | None
+) -> None:
+    """Parse, merge and map pages (default seeds/) into the graph; write every export
+    (graph.ttl, .jsonld, .nt, .nq, .trig) and fill the embedded store in the output folder.
+
+    Files are replaced atomically: an interrupted build leaves the previous output whole.
+
+    \b
+    Example:
+      kg build seeds/ -o out/
+      kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
+    """
+    from kg.export import load_context, prefixes_for, write_exports
+    from kg.pipeline import build_from_paths, count_diagnostics, summarise
+    from kg.reference import ONTOLOGY_DIR
+    from kg.store import store_path, write_store
+
+    settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
+    built = build_from_paths(_default_paths(paths, settings), settings, progress)
+    report_diagnostics(built.diagnostics)
+    progress(f"writing exports to {settings.out_dir}/")
+    write_exports(
+        built.quads, settings.out_dir, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
+    )
+    write_atomic(settings.out_dir / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
+    progress("filling the embedded store")
+    write_store(built.quads, store_path(settings.out_dir))
+    counts = {
+        "pages read": len(built.pages),
+        **summarise(built.quads),
+        **count_diagnostics(built.diagnostics),
+    }
+    click.echo(render_summary(counts), err=True, nl=False)
+    if anything_skipped(list(built.diagnostics)):
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
+    help="RDF format. [default: guessed from -o, else turtle]",
+)
+@output_option
+@out_option
+@click.option("--base-iri", help="Base IRI used for the short data prefixes.")
+def export(
+    fmt: str | None, output: Path | None, out_dir: Path | None, base_iri: str | None
+) -> None:
+    """Re-export the built store in an RDF format, byte-identical to the build's files.
+
+    \b
+    Example:
+      kg export --format nquads -o graph.nq
+      kg export -o graph.jsonld
+    """
+    from kg.export import dumps, format_for, load_context, prefixes_for
+    from kg.reference import ONTOLOGY_DIR
+    from kg.store import all_quads, open_store, store_path
+
+    settings = resolve({"out_dir": out_dir, "base_iri": base_iri})
+    chosen = fmt or (format_for(output) if output and str(output) != "-" else None) or "turtle"
+    with open_store(store_path(settings.out_dir)) as store:
+        data = dumps(
+            all_quads(store), chosen, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
+        )
+    if output is None or str(output) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(output, data)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@out_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def stats(out_dir: Path | None, fmt: str) -> None:
+    """Print the summary of the built graph from the embedded store (no re-parsing).
+
+    \b
+    Example:
+      kg stats
+      kg stats --format json
+    """
+    from kg.pipeline import summarise
+    from kg.store import all_quads, open_store, store_path
+
+    settings = resolve({"out_dir": out_dir})
+    with open_store(store_path(settings.out_dir)) as store:
+        counts = summarise(all_quads(store))
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        click.echo(render_summary(counts), nl=False)

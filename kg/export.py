@@ -3,11 +3,22 @@ previous file whole (write a temporary file beside it, fsync, then rename over).
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
 
 from kg.errors import OutputError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -16,6 +27,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -27,3 +39,180 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             raise
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+# -- RDF serialisation -------------------------------------------------------------------
+
+FORMATS = {  # name -> (file name, pyoxigraph format or None for our own JSON-LD writer)
+    "turtle": "graph.ttl",
+    "ntriples": "graph.nt",
+    "nquads": "graph.nq",
+    "trig": "graph.trig",
+    "jsonld": "graph.jsonld",
+}
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+def format_for(path: Path) -> str | None:
+    return EXTENSIONS.get(path.suffix.lower())
+
+
+def _term_key(term: object) -> str:
+    return str(term)
+
+
+def _triple_key(t: ox.Triple) -> tuple[str, int, str, str]:
+    # rdf:type first inside a subject, as people write Turtle by hand.
+    pred = t.predicate.value
+    return (str(t.subject), 0 if pred == _RDF_TYPE else 1, pred, str(t.object))
+
+
+def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    return sorted(set(quads), key=lambda q: (str(q.graph_name), *_triple_key(q.triple)))
+
+
+def sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The union of all graphs, each triple once: what Turtle and N-Triples hold."""
+    return sorted({q.triple for q in quads}, key=_triple_key)
+
+
+def prefixes_for(base_iri: str) -> dict[str, str]:
+    """Standard prefixes plus short ones for our own data IRIs, in a fixed order."""
+    from kg.vocab import PREFIXES
+
+    data = {
+        name: f"{base_iri}{name}/"
+        for name in ("org", "page", "paper", "person", "repo", "topic", "venue")
+    }
+    return dict(sorted({**PREFIXES, **data}.items()))
+
+
+def dumps(
+    quads: Iterable[ox.Quad],
+    fmt: str,
+    prefixes: dict[str, str],
+    context: dict[str, Any] | None = None,
+) -> bytes:
+    """Serialise deterministically: the same quads always give the same bytes."""
+    if fmt == "jsonld":
+        return dumps_jsonld(sorted_quads(quads), prefixes, context or {})
+    if fmt in ("turtle", "ntriples"):
+        data: list[Any] = sorted_triples(quads)
+    else:
+        data = sorted_quads(quads)
+    if fmt not in ("turtle", "trig"):
+        return ox.serialize(data, format=_OX_FORMATS[fmt]) or b""
+    body = ox.serialize(data, format=_OX_FORMATS[fmt], prefixes=prefixes) or b""
+    return _sorted_prefix_block(body, prefixes)
+
+
+def _sorted_prefix_block(body: bytes, prefixes: dict[str, str]) -> bytes:
+    # Oxigraph writes @prefix lines in hash order; rewrite them sorted, and only those used.
+    lines = body.split(b"\n")
+    start = 0
+    while start < len(lines) and lines[start].startswith(b"@prefix "):
+        start += 1
+    rest = b"\n".join(lines[start:])
+    used = [(k, v) for k, v in sorted(prefixes.items()) if f"{k}:".encode() in rest]
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in used).encode()
+    return head + b"\n" + rest
+
+
+def dumps_jsonld(quads: list[ox.Quad], prefixes: dict[str, str], context: dict[str, Any]) -> bytes:
+    """Compact JSON-LD with an inline local context (no network), one object per graph.
+
+    Keys and IRIs are compact IRIs over the context's prefixes, so the document reads like
+    Turtle and expands to exactly the same quads.
+    """
+    ctx = {**context, **{k: v for k, v in prefixes.items() if k not in context}}
+    by_prefix = sorted(
+        ((v, k) for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#"))),
+        key=lambda kv: -len(kv[0]),
+    )
+
+    def compact(iri: str) -> str:
+        for namespace, prefix in by_prefix:
+            if iri.startswith(namespace) and not iri[len(namespace) :].startswith("//"):
+                local = iri[len(namespace) :]
+                if local and ":" not in local[:1]:
+                    return f"{prefix}:{local}"
+        return iri
+
+    def value(term: object) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return {"@id": compact(term.value)}
+        assert isinstance(term, ox.Literal)
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        dtype = term.datatype.value
+        if dtype == _XSD + "string":
+            return term.value
+        if dtype == _XSD + "boolean" and term.value in ("true", "false"):
+            return term.value == "true"
+        if (
+            dtype == _XSD + "integer"
+            and term.value.lstrip("-").isdigit()
+            and str(int(term.value)) == term.value
+        ):
+            return int(term.value)
+        return {"@value": term.value, "@type": compact(dtype)}
+
+    graphs: dict[str, dict[str, dict[str, Any]]] = {}
+    for q in quads:
+        nodes = graphs.setdefault(
+            q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", {}
+        )
+        subject = q.subject.value  # type: ignore[union-attr]
+        obj = nodes.setdefault(subject, {"@id": compact(subject)})
+        if q.predicate.value == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            obj.setdefault("@type", []).append(compact(q.object.value))
+        else:
+            obj.setdefault(compact(q.predicate.value), []).append(value(q.object))
+    body = []
+    for graph, nodes in graphs.items():
+        items = [
+            {
+                k: (v[0] if isinstance(v, list) and len(v) == 1 and k != "@type" else v)
+                for k, v in n.items()
+            }
+            for n in nodes.values()
+        ]
+        body.append({"@id": compact(graph), "@graph": items} if graph else {"@graph": items})
+    document = {"@context": ctx, "@graph": body}
+    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def load_context(ontology_dir: Path) -> dict[str, Any]:
+    path = ontology_dir / "context.jsonld"
+    if not path.is_file():
+        return {}
+    document = json.loads(path.read_text(encoding="utf-8"))
+    context = document.get("@context", {})
+    return dict(context) if isinstance(context, dict) else {}
+
+
+def write_exports(
+    quads: list[ox.Quad], out_dir: Path, prefixes: dict[str, str], context: dict[str, Any]
+) -> list[Path]:
+    written = []
+    for fmt, name in FORMATS.items():
+        path = out_dir / name
+        write_atomic(path, dumps(quads, fmt, prefixes, context))
+        written.append(path)
+    return written

@@ -1,0 +1,107 @@
+"""The stages in order: pages -> records -> merged identities -> quads, plus the summary.
+
+Pure apart from reading the pages; writing outputs is the caller's (CLI's) edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import Settings
+from kg.diagnostics import Diagnostic, Severity
+from kg.identity import Iris, merge
+from kg.mapping import PageInfo, map_records
+from kg.pages import Page, read_pages
+from kg.records import Record, parse_pages
+from kg.reference import Reference, load_reference
+from kg.vocab import DCTERMS, KG, RDF, SCHEMA
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Built:
+    pages: tuple[Page, ...]
+    records: tuple[Record, ...]
+    quads: list[ox.Quad]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def build_graph(
+    pages: Sequence[Page],
+    settings: Settings,
+    reference: Reference | None = None,
+    progress: Progress | None = None,
+) -> Built:
+    say = progress or (lambda _: None)
+    say(f"parsing {len(pages)} pages")
+    parsed = parse_pages(pages, settings.capture_date)
+    iris = Iris(settings.base_iri)
+    say(f"merging {len(parsed.records)} records")
+    merged = merge(parsed.records, iris)
+    say(f"mapping {len(merged.papers)} papers to RDF")
+    mapped = map_records(
+        merged,
+        [PageInfo(p.source, p.sha256) for p in pages],
+        iris,
+        reference or load_reference(),
+        settings.capture_date,
+    )
+    diagnostics = tuple(sorted(parsed.diagnostics + mapped.diagnostics))
+    return Built(tuple(pages), parsed.records, mapped.quads, diagnostics)
+
+
+def build_from_paths(
+    paths: Iterable[Path], settings: Settings, progress: Progress | None = None
+) -> Built:
+    return build_graph(list(read_pages(paths)), settings, progress=progress)
+
+
+_COUNTED = {
+    "papers": [str(SCHEMA.ScholarlyArticle)],
+    "persons": [str(SCHEMA.Person), str(KG.AmbiguousCreator)],
+    "organisations": [str(SCHEMA.Organization)],
+    "repositories": [str(SCHEMA.SoftwareSourceCode)],
+    "pages": [str(KG.SourcePage)],
+    "records": [str(KG.Listing)],
+}
+
+
+def summarise(quads: Iterable[ox.Quad]) -> dict[str, int]:
+    """The one-screen summary, computed from the graph itself (build and stats agree)."""
+    typed: dict[str, set[str]] = {}
+    topics: set[str] = set()
+    triples: set[ox.Triple] = set()
+    rdf_type, subject = str(RDF.type), str(DCTERMS.subject)
+    ambiguous = str(KG.possibleActualCreator)
+    ambiguous_people: set[str] = set()
+    for q in quads:
+        triples.add(q.triple)
+        pred = q.predicate.value
+        if pred == rdf_type:
+            typed.setdefault(q.object.value, set()).add(q.subject.value)  # type: ignore[union-attr]
+        elif pred == subject:
+            topics.add(q.object.value)  # type: ignore[union-attr]
+        elif pred == ambiguous:
+            ambiguous_people.add(q.object.value)  # type: ignore[union-attr]
+    counts = {
+        name: len(set().union(*(typed.get(c, set()) for c in classes)))
+        for name, classes in _COUNTED.items()
+    }
+    # Candidates behind an ambiguous name are people too, but not separate authors.
+    counts["persons"] -= len(ambiguous_people & typed.get(str(SCHEMA.Person), set()))
+    counts["ambiguous persons"] = len(typed.get(str(KG.AmbiguousCreator), set()))
+    counts["topics"] = len(topics)
+    counts["triples"] = len(triples)
+    return counts
+
+
+def count_diagnostics(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+    return {
+        "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
+        "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+    }

@@ -1,0 +1,51 @@
+"""Reference data shipped in ``ontology/``: the arXiv taxonomy and organisation names.
+
+Read once per run; the mapping receives them as plain values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+ARXIV_SCHEME = "https://w3id.org/kg/arxiv/"
+TAXONOMY_GRAPH = "https://w3id.org/kg/arxiv"
+_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
+
+
+@dataclass(frozen=True)
+class Reference:
+    notations: frozenset[str]  # every arXiv category notation, e.g. "cs.CL", "hep-th"
+    organisations: dict[str, str]  # code -> readable name
+    taxonomy: tuple[ox.Triple, ...]  # the SKOS scheme, for its own named graph
+
+    def candidates(self, code: str) -> list[str]:
+        """Categories a printed code may mean: ``CL`` -> [cs.CL]; ``CO`` -> three."""
+        if code in self.notations:
+            return [code]
+        return sorted(n for n in self.notations if "." in n and n.split(".", 1)[1] == code)
+
+
+@cache
+def load_reference(ontology_dir: Path = ONTOLOGY_DIR) -> Reference:
+    triples = tuple(
+        sorted(
+            (
+                q.triple
+                for q in ox.parse(path=str(ontology_dir / "arxiv.ttl"), format=ox.RdfFormat.TURTLE)
+            ),
+            key=str,
+        )
+    )
+    notations = frozenset(
+        t.object.value
+        for t in triples
+        if t.predicate.value == _NOTATION and isinstance(t.object, ox.Literal)
+    )
+    organisations = json.loads((ontology_dir / "organisations.json").read_text(encoding="utf-8"))
+    return Reference(notations, dict(organisations), triples)

@@ -1,0 +1,138 @@
+"""Namespaces: the closed ``KG`` namespace mirroring ``ontology/kg.ttl``, plus the standard ones.
+
+``KG`` has one annotated attribute per term declared in ``kg.ttl`` (tests/test_ontology.py
+fails when the two drift apart) and ``_fail = True``, so a misspelt term raises instead of
+minting a new IRI. ``PREFIXES`` is the prefix map every serialisation binds.
+"""
+
+# No ``from __future__ import annotations``: DefinedNamespace.as_jsonld_context() reads the
+# annotations as classes, not strings.
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+
+__all__ = [
+    "ARXIV",
+    "BIDO",
+    "DCAT",
+    "DCTERMS",
+    "FABIO",
+    "FOAF",
+    "KG",
+    "OWL",
+    "PREFIXES",
+    "PRO",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SKOS",
+    "VOID",
+    "XSD",
+]
+
+
+class KG(DefinedNamespace):
+    """The ``kg:`` ontology, https://w3id.org/kg/ns# (see ontology/kg.ttl)."""
+
+    _NS = Namespace("https://w3id.org/kg/ns#")
+    _fail = True
+
+    # Classes
+    Authorship: URIRef
+    AmbiguousCreator: URIRef
+    AmbiguousTopic: URIRef
+    SourcePage: URIRef
+    Listing: URIRef
+    MetricsObservation: URIRef
+    CodeEvidence: URIRef
+
+    # Individuals of kg:CodeEvidence
+    CodeFlagEvidence: URIRef
+    AbstractUrlEvidence: URIRef
+
+    # Paper and authorship
+    hasAuthorship: URIRef
+    authorshipOf: URIRef
+    author: URIRef
+    ordinal: URIRef
+    printedName: URIRef
+    possibleActualCreator: URIRef
+    authorListComplete: URIRef
+    shownAuthorCount: URIRef
+    issuedYearInferred: URIRef
+    affiliatedOrganization: URIRef
+
+    # Code availability
+    hasCode: URIRef
+    codeEvidence: URIRef
+    hasCodeRepository: URIRef
+    repositoryOf: URIRef
+
+    # Topics
+    candidateCategory: URIRef
+
+    # Pages
+    sha256: URIRef
+    capturedOn: URIRef
+    pageLayout: URIRef
+
+    # Listings
+    onPage: URIRef
+    line: URIRef
+    listedPaper: URIRef
+    recordForm: URIRef
+    printedCategory: URIRef
+    printedDate: URIRef
+    codeFlag: URIRef
+    score: URIRef
+    printedAuthorCount: URIRef
+
+    # Metrics observations
+    observedOn: URIRef
+    observedAt: URIRef
+    hIndex: URIRef
+    paperCount: URIRef
+    citationCount: URIRef
+    listedPaperCount: URIRef
+    noveltyPercent: URIRef
+    aiScore: URIRef
+    primaryCategory: URIRef
+
+
+SCHEMA = Namespace("https://schema.org/")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+PRO = Namespace("http://purl.org/spar/pro/")
+BIDO = Namespace("http://purl.org/spar/bido/")
+ARXIV = Namespace("https://w3id.org/kg/arxiv/")
+
+PREFIXES: dict[str, str] = {
+    "arxiv": str(ARXIV),
+    "bido": str(BIDO),
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "fabio": str(FABIO),
+    "foaf": str(FOAF),
+    "kg": str(KG),
+    "owl": str(OWL),
+    "pro": str(PRO),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "void": str(VOID),
+    "xsd": str(XSD),
+}
