@@ -176,7 +176,7 @@ def _inner_capital_after_lower(token: str) -> bool:
 def _title_end_penalty(title: str) -> float:
     last = title.split()[-1]
     penalty = 0.0
-    if title[-1] in ",:;-–(&/":
+    if title[-1] in ",:;-–(&/'’":
         penalty += 10  # a title does not end mid-phrase
     if re.search(r"[a-z][A-Z]$", last):
         penalty += 8  # "SynergyY": a capital that belongs to the next word

@@ -191,7 +191,7 @@ def build(
       kg build seeds/ -o out/
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
     """
-    from kg.export import load_context, prefixes_for, write_exports
+    from kg.export import load_context, prefixes_for, publish, staging_folder, write_exports
     from kg.pipeline import build_from_paths, count_diagnostics, summarise
     from kg.reference import ONTOLOGY_DIR
     from kg.store import store_path, write_store
@@ -199,13 +199,17 @@ def build(
     settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
     built = build_from_paths(_default_paths(paths, settings), settings, progress)
     report_diagnostics(built.diagnostics)
-    progress(f"writing exports to {settings.out_dir}/")
-    write_exports(
-        built.quads, settings.out_dir, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-    )
-    write_atomic(settings.out_dir / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
-    progress("filling the embedded store")
-    write_store(built.quads, store_path(settings.out_dir))
+    # Everything goes into a staging folder first and moves into place at the end, so an
+    # interrupted build leaves the previous output whole.
+    with staging_folder(settings.out_dir) as staging:
+        progress(f"writing exports to {settings.out_dir}/")
+        write_exports(
+            built.quads, staging, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
+        )
+        write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
+        progress("filling the embedded store")
+        write_store(built.quads, store_path(staging))
+        publish(staging, settings.out_dir)
     counts = {
         "pages read": len(built.pages),
         **summarise(built.quads),

@@ -210,7 +210,7 @@ class _Mapper:
                 (authorship, A, p(KG.Authorship)),
                 (authorship, p(KG.authorshipOf), s),
                 (authorship, p(KG.author), person),
-                (authorship, p(KG.ordinal), typed(ordinal, T_POS)),
+                (authorship, p(KG.ordinal), typed(ordinal, T_INT)),
                 (authorship, p(KG.printedName), lit(name)),
             ]
         for creator in paper.creators:
@@ -241,7 +241,7 @@ class _Mapper:
             (s, A, p(KG.Listing)),
             (s, p(KG.onPage), page),
             (s, p(PROV.wasDerivedFrom), page),
-            (s, p(KG.line), typed(record.line, T_POS)),
+            (s, p(KG.line), typed(record.line, T_INT)),
             (s, p(KG.listedPaper), node(paper_iri)),
             (s, p(KG.recordForm), lit(record.form)),
             (s, p(KG.codeFlag), typed(record.has_code, T_BOOL)),

@@ -31,7 +31,9 @@ def write_store(quads: Iterable[ox.Quad], path: Path) -> None:
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = ox.Store(str(fresh))
+        quads = list(quads)
         store.bulk_extend(quads)
+        store.bulk_extend(union_default_graph(quads))
         store.flush()
         store.optimize()
         del store  # closes the database before the folder moves
@@ -43,6 +45,17 @@ def write_store(quads: Iterable[ox.Quad], path: Path) -> None:
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def union_default_graph(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Each triple of every named graph once, in the default graph.
+
+    Oxigraph's union-of-named-graphs view is a bag (a triple in three page graphs matches
+    three times); a deduplicated default graph gives plain queries set semantics, the same
+    triples as graph.ttl, and the same answers locally and on a server that got it too.
+    """
+    default = ox.DefaultGraph()
+    return [ox.Quad(t.subject, t.predicate, t.object, default) for t in {q.triple for q in quads}]
 
 
 @contextmanager
@@ -58,4 +71,9 @@ def open_store(path: Path) -> Iterator[ox.Store]:
 
 
 def all_quads(store: ox.Store) -> list[ox.Quad]:
-    return list(store.quads_for_pattern(None, None, None, None))
+    """The named-graph quads (what the build mapped); the default graph is derived from them."""
+    return [
+        q
+        for q in store.quads_for_pattern(None, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+    ]
