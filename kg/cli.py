@@ -99,6 +99,9 @@ def parse(
 ) -> None:
     """Read pages (files or folders; default seeds/) into records.
 
+    Prints one record per line as JSON Lines (jsonl, the default when piped), one JSON
+    document (json), or a readable table (table, the default on a terminal).
+
     Diagnostics go to stderr as FILE:LINE: error|warning: message.
 
     \b
@@ -181,8 +184,11 @@ def render_summary(counts: dict[str, int]) -> str:
 def build(
     paths: tuple[Path, ...], out_dir: Path | None, base_iri: str | None, capture_date: str | None
 ) -> None:
-    """Parse, merge and map pages (default seeds/) into the graph; write every export
-    (graph.ttl, .jsonld, .nt, .nq, .trig) and fill the embedded store in the output folder.
+    """Build the graph from pages (default seeds/): exports and embedded store.
+
+    Parses, merges and maps the pages, writes graph.ttl, graph.jsonld, graph.nt, graph.nq
+    and graph.trig (one named graph per page) and fills the embedded store in the output
+    folder (default out/). Diagnostics go to stderr and to diagnostics.txt.
 
     Files are replaced atomically: an interrupted build leaves the previous output whole.
 
@@ -233,7 +239,9 @@ def build(
 def export(
     fmt: str | None, output: Path | None, out_dir: Path | None, base_iri: str | None
 ) -> None:
-    """Re-export the built store in an RDF format, byte-identical to the build's files.
+    """Re-export the built store in an RDF format.
+
+    The output is byte-identical to the file kg build wrote in that format.
 
     \b
     Example:
@@ -263,7 +271,7 @@ def export(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 def stats(out_dir: Path | None, fmt: str) -> None:
-    """Print the summary of the built graph from the embedded store (no re-parsing).
+    """Print the summary of the built graph, read from the embedded store.
 
     \b
     Example:

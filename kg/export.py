@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -136,55 +136,48 @@ def _sorted_prefix_block(body: bytes, prefixes: dict[str, str]) -> bytes:
 
 
 def dumps_jsonld(quads: list[ox.Quad], prefixes: dict[str, str], context: dict[str, Any]) -> bytes:
-    """Compact JSON-LD with an inline local context (no network), one object per graph.
+    """Compact JSON-LD with the inline local context (no network), one object per graph.
 
-    Keys and IRIs are compact IRIs over the context's prefixes, so the document reads like
-    Turtle and expands to exactly the same quads.
+    Keys use the context's terms (``title``, ``author``); values take the short form the
+    term's type coercion allows and an explicit value object otherwise, so the document
+    reads like Turtle and expands to exactly the same quads.
     """
     ctx = {**context, **{k: v for k, v in prefixes.items() if k not in context}}
-    by_prefix = sorted(
-        ((v, k) for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#"))),
-        key=lambda kv: -len(kv[0]),
-    )
+    compact = _compactor(ctx)
+    terms, classes = _term_tables(ctx)
 
-    def compact(iri: str) -> str:
-        for namespace, prefix in by_prefix:
-            if iri.startswith(namespace) and not iri[len(namespace) :].startswith("//"):
-                local = iri[len(namespace) :]
-                if local and ":" not in local[:1]:
-                    return f"{prefix}:{local}"
-        return iri
-
-    def value(term: object) -> Any:
+    def value(coercion: str | None, term: object) -> Any:
         if isinstance(term, ox.NamedNode):
-            return {"@id": compact(term.value)}
+            iri = compact(term.value)
+            return iri if coercion == "@id" else {"@id": iri}
         assert isinstance(term, ox.Literal)
         if term.language:
             return {"@value": term.value, "@language": term.language}
         dtype = term.datatype.value
-        if dtype == _XSD + "string":
-            return term.value
         if dtype == _XSD + "boolean" and term.value in ("true", "false"):
-            return term.value == "true"
-        if (
-            dtype == _XSD + "integer"
-            and term.value.lstrip("-").isdigit()
-            and str(int(term.value)) == term.value
-        ):
+            return term.value == "true"  # native JSON values are never coerced
+        if dtype == _XSD + "integer" and term.value == str(_int_or_none(term.value)):
             return int(term.value)
+        if coercion == dtype:
+            return term.value
+        if dtype == _XSD + "string" and coercion is None:
+            return term.value
         return {"@value": term.value, "@type": compact(dtype)}
 
     graphs: dict[str, dict[str, dict[str, Any]]] = {}
     for q in quads:
-        nodes = graphs.setdefault(
-            q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", {}
-        )
+        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        nodes = graphs.setdefault(graph, {})
         subject = q.subject.value  # type: ignore[union-attr]
         obj = nodes.setdefault(subject, {"@id": compact(subject)})
-        if q.predicate.value == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            obj.setdefault("@type", []).append(compact(q.object.value))
-        else:
-            obj.setdefault(compact(q.predicate.value), []).append(value(q.object))
+        predicate = q.predicate.value
+        if predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            obj.setdefault("@type", []).append(
+                classes.get(q.object.value) or compact(q.object.value)
+            )
+            continue
+        key, coercion = terms.get(predicate, (compact(predicate), None))
+        obj.setdefault(key, []).append(value(coercion, q.object))
     body = []
     for graph, nodes in graphs.items():
         items = [
@@ -198,6 +191,57 @@ def dumps_jsonld(quads: list[ox.Quad], prefixes: dict[str, str], context: dict[s
     document = {"@context": ctx, "@graph": body}
     text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
     return (text + "\n").encode("utf-8")
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _compactor(ctx: dict[str, Any]) -> Callable[[str], str]:
+    namespaces = sorted(
+        ((v, k) for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#"))),
+        key=lambda kv: (-len(kv[0]), kv[1]),
+    )
+
+    def compact(iri: str) -> str:
+        for namespace, prefix in namespaces:
+            local = iri[len(namespace) :]
+            if iri.startswith(namespace) and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return iri
+
+    return compact
+
+
+def _expand(curie: str, ctx: dict[str, Any]) -> str:
+    prefix, _, local = curie.partition(":")
+    namespace = ctx.get(prefix)
+    return namespace + local if isinstance(namespace, str) and local else curie
+
+
+def _term_tables(ctx: dict[str, Any]) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
+    """property IRI -> (term, coercion), and class IRI -> term, from the context."""
+    properties: dict[str, tuple[str, str | None]] = {}
+    classes: dict[str, str] = {}
+    for term, definition in sorted(ctx.items()):
+        if term.startswith("@") or (
+            isinstance(definition, str) and definition.endswith(("/", "#"))
+        ):
+            continue
+        if isinstance(definition, str):
+            iri = _expand(definition, ctx)
+            properties.setdefault(iri, (term, None))
+            classes.setdefault(iri, term)
+        elif isinstance(definition, dict) and "@id" in definition:
+            iri = _expand(definition["@id"], ctx)
+            coercion = definition.get("@type")
+            if coercion and coercion != "@id":
+                coercion = _expand(coercion, ctx)
+            properties.setdefault(iri, (term, coercion))
+    return properties, classes
 
 
 def load_context(ontology_dir: Path) -> dict[str, Any]:
