@@ -16,9 +16,16 @@ ET_AL = re.compile(r"\s*\bet\s+al\.?\s*$")
 AFFILIATION_SEP = " · "
 # Lowercase name particles (van de, de la, bin, ...): allowed inside a name, not alone.
 PARTICLES = frozenset(
-    "van von der den de del della di da dos das du la le zu ten ter bin binti al el y e".split()
+    "van von der den de del della di da dos das du la le zu ten ter bin binti ibn bint al el "
+    "y e".split()
+)
+# A lowercase particle glued to a capitalised name: "al-Rashid", "el-Amin", "d'Alembert".
+_PARTICLE_PREFIX = re.compile(
+    r"^(?:(?:al|el|ad|ar|as|at|az|ash|ibn|bin)[-‐]|(?:d|l|dell|dall|degli)['’])(?=[^\W\d_])"
 )
 NAME_PUNCT = frozenset("'’.-‐")
+# A dot only ends an initial or a short abbreviation: "J.", "J.R.", "J.-P.", "Jr.", "St."
+_ABBREVIATED = re.compile(r"^(?:[^\W\d_]{1,2}\.[-‐]?)+$")
 MAX_SHOWN_AUTHORS = 3  # the site prints the first three names, then "et al."
 UNCERTAIN_MARGIN = 3.0
 
@@ -72,8 +79,11 @@ def split_tail(text: str) -> tuple[str, bool, tuple[str, ...]]:
 def is_name_token(token: str) -> bool:
     if token.lower() in PARTICLES and token.islower():
         return True
+    token = _PARTICLE_PREFIX.sub("", token)
     if not token or not all(ch.isalpha() or ch in NAME_PUNCT for ch in token):
         return False
+    if "." in token and not _ABBREVIATED.match(token):
+        return False  # "J.", "J.-P." and "Jr." are names; "Text." ends a sentence
     first = token[0]
     return first.isalpha() and not first.islower()
 
@@ -108,7 +118,8 @@ def split_glued(text: str, lexicon: Lexicon) -> Split | None:
         scored.append((score, start, title, tuple(" ".join(n.split()) for n in names)))
     if not scored:
         return None
-    scored.sort(key=lambda c: (-c[0], -c[1]))
+    # On a tie the earlier seam wins: the title then holds no piece of the name list.
+    scored.sort(key=lambda c: (-c[0], c[1]))
     best, uncertain = scored[0], None
     if len(scored) > 1 and best[0] - scored[1][0] < UNCERTAIN_MARGIN:
         runner = scored[1]
@@ -136,10 +147,13 @@ def _score(title: str, names: list[str], et_al: bool, lexicon: Lexicon) -> float
     score += _token_shape(first_token)
     score -= 4 * sum(_inner_capital_after_lower(t) for t in first.split()[1:])
     score -= _title_end_penalty(title)
+    if _SURNAME_PREFIX.fullmatch(title.split()[-1]) and re.match(r"[A-Z][a-z]", first_token):
+        score -= 6  # the seam cuts a name such as "McDonald" or "LeCun" in two
     if len(names) > MAX_SHOWN_AUTHORS:
         score -= 10 * (len(names) - MAX_SHOWN_AUTHORS)
-    if et_al and len(names) < MAX_SHOWN_AUTHORS:
-        score -= 2
+    if et_al:
+        # "et al." follows a full set of shown names; fewer means the title took some.
+        score -= 3 * (MAX_SHOWN_AUTHORS - min(len(names), MAX_SHOWN_AUTHORS))
     if len(first.split()) > 4:
         score -= 3
     return score
@@ -150,8 +164,12 @@ def _token_shape(token: str) -> float:
     letters = [ch for ch in token if ch.isalpha()]
     if not letters:
         return -5
+    if len(letters) == 1 and token == letters[0] + ".":
+        return 4  # an initial, as in "J. R. R. Tolkien"
+    if len(letters) == 1:
+        return -3  # a bare letter is rarely a whole first name; more often a title's end
     if all(not ch.islower() for ch in letters):
-        return 0 if len(letters) > 1 or token.endswith(".") else 1  # NVIDIA, or an initial
+        return 0  # NVIDIA: possible, but it cannot be told from an acronym in the title
     leading_caps = 0
     for ch in letters:
         if ch.islower():
@@ -164,7 +182,8 @@ def _token_shape(token: str) -> float:
     return -2 * (leading_caps - 1)  # YIng is odd but possible; MXuekai is worse
 
 
-_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|Le|La|De|Di|Da|Du|Van|Von|O'|D')(?=[A-Z])")
+_SURNAME_PREFIX = re.compile(r"Mc|Mac|Le|La|De|Di|Da|Du|Van|Von|O'|D'|O’|D’")
+_NAME_PREFIX = re.compile(rf"^(?:{_SURNAME_PREFIX.pattern})(?=[A-Z][a-z])")
 
 
 def _inner_capital_after_lower(token: str) -> bool:
@@ -176,10 +195,19 @@ def _inner_capital_after_lower(token: str) -> bool:
 def _title_end_penalty(title: str) -> float:
     last = title.split()[-1]
     penalty = 0.0
-    if title[-1] in ",:;-–(&/'’":
+    if title[-1] in ",:;-–(&/‘“" or (title[-1] in "'’\"”" and not _closes_quote(title)):
         penalty += 10  # a title does not end mid-phrase
-    if re.search(r"[a-z][A-Z]$", last):
-        penalty += 8  # "SynergyY": a capital that belongs to the next word
+    before = title[-2] if len(title) > 1 else " "
+    if title[-1].isupper() and not (before.isupper() or before.isdigit()):
+        penalty += 8  # "SynergyY", "Matter!Y", "Hao, M": a capital that begins the next word
     if last.lower() in {"and", "of", "for", "with", "the", "a", "an", "in", "on", "to", "via"}:
         penalty += 6
     return penalty
+
+
+_OPENING_QUOTE = re.compile(r"(?:^|\s)['’\"”]|[‘“]")
+
+
+def _closes_quote(title: str) -> bool:
+    """``... 'Pretraining'`` ends by closing a quote; ``Sean O'`` ends inside a name."""
+    return len(title) > 1 and not title[-2].isspace() and bool(_OPENING_QUOTE.search(title[:-1]))

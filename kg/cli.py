@@ -112,7 +112,7 @@ def parse(
     settings = resolve({"capture_date": capture_date})
     parsed = load_records(paths, settings)
     if fmt is None:
-        fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
+        fmt = "table" if output is None and stdout_is_terminal() else "jsonl"
     emit(format_records(parsed, fmt), output)
     report_diagnostics(parsed.diagnostics)
     papers = sum(isinstance(r, PaperRecord) for r in parsed.records)
@@ -122,6 +122,11 @@ def parse(
     )
     if anything_skipped(list(parsed.diagnostics)):
         sys.exit(EXIT_FINDINGS)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person is reading stdout (tables) rather than a program (JSON Lines)."""
+    return sys.stdout.isatty()
 
 
 def format_records(parsed: Parsed, fmt: str) -> str:
@@ -288,3 +293,342 @@ def stats(out_dir: Path | None, fmt: str) -> None:
         click.echo(json.dumps(counts, indent=2))
     else:
         click.echo(render_summary(counts), nl=False)
+
+
+# -- a triple store: load and serve (issue 6) ------------------------------------------------
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The store's SPARQL endpoint, or an Oxigraph server's root (http://127.0.0.1:7878).",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Graph Store Protocol URL. [default: ROOT/store for a root or a .../query endpoint]",
+)
+@click.option(
+    "--update",
+    "update_url",
+    metavar="URL",
+    help="SPARQL Update URL. [default: ROOT/update for a root or .../query, else the endpoint]",
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["auto", "graph-store", "update"]),
+    default="auto",
+    show_default=True,
+    help="Upload with Graph Store POSTs or SPARQL INSERT DATA; auto uses the Graph Store "
+    "when its URL is known and falls back to INSERT DATA when it is missing.",
+)
+@out_option
+@click.option("--dry-run", is_flag=True, help="Show the graphs and requests; contact nothing.")
+@click.option("--force", is_flag=True, help="Reload every graph, even unchanged ones.")
+@click.option(
+    "--default-graph/--no-default-graph",
+    default=True,
+    show_default=True,
+    help="Also replace the server's default graph with the deduplicated union; turn off for "
+    "stores whose default graph already is the union of all graphs (GraphDB, Virtuoso).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for a connection or for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Retries of a failed request (exponential backoff from 0.5 s).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Triples per upload request (bounds memory on both sides).",
+)
+def load(
+    endpoint: str,
+    graph_store: str | None,
+    update_url: str | None,
+    protocol: str,
+    out_dir: Path | None,
+    dry_run: bool,
+    force: bool,
+    default_graph: bool,
+    timeout: float,
+    retries: int,
+    chunk_size: int,
+) -> None:
+    """Load the built graph into a SPARQL 1.1 triple store, graph by graph.
+
+    Every graph of the store (one per page, the dataset description, the taxonomy and the
+    default graph) goes into a temporary graph in chunks and then replaces the old one with
+    one MOVE, so no graph on the server is ever half-replaced. Graphs already on the server
+    with the same content (triple count and hash) are skipped. Afterwards the triple count
+    of every graph on the server is checked against the local one.
+
+    Interrupted or failed? The report says which graphs were loaded; run the command again
+    to finish (it first drops the temporary graphs the failed run left).
+
+    Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or from the netrc file
+    (NETRC, default ~/.netrc), never from the command line. Exit code 1: a count differs
+    on the server; 3: the server is unreachable or failed.
+
+    \b
+    Example:
+      kg load --endpoint http://127.0.0.1:7878 --dry-run
+      kg load --endpoint http://127.0.0.1:7878
+      kg load --endpoint http://localhost:3030/kg/sparql \\
+              --graph-store http://localhost:3030/kg/data --update http://localhost:3030/kg/update
+    """
+    from kg.errors import StoreError
+    from kg.remote import Event, Remote, Status, endpoints_for, label, plan
+    from kg.remote import load as load_graphs
+    from kg.store import open_store, store_path
+
+    settings = resolve({"out_dir": out_dir})
+    endpoints = endpoints_for(endpoint, graph_store, update_url)
+    with open_store(store_path(settings.out_dir)) as store:
+        if dry_run:
+            planned = plan(store, endpoints, protocol, chunk_size, default_graph)
+            click.echo(render_plan(planned), nl=False)
+            return
+        remote = Remote(endpoints, timeout=timeout, retries=retries, protocol=protocol)
+
+        def show(event: Event) -> None:
+            if event.kind == "clean":
+                progress(f"dropped {event.detail} temporary graph(s) left by an earlier run")
+            elif event.kind == "fallback":
+                progress(f"no Graph Store at {endpoints.graph_store}: using SPARQL Update")
+            elif event.kind == "moved":
+                progress(f"loaded {label(event.graph)} ({event.detail} triples)")
+            elif event.kind == "verify":
+                progress(f"checking the triple counts of {event.detail} graphs")
+
+        report = load_graphs(
+            store,
+            remote,
+            chunk_size=chunk_size,
+            force=force,
+            default_graph=default_graph,
+            on_event=show,
+        )
+    rows = [[label(r.graph), r.triples, r.server, r.status.value] for r in report.results]
+    click.echo(table(["graph", "triples", "on server", "status"], rows), nl=False)
+    loaded = [r for r in report.results if r.status is Status.LOADED]
+    rate = report.sent / report.seconds if report.seconds else 0.0
+    progress(
+        f"{len(loaded)} graphs loaded ({report.sent} triples), "
+        f"{sum(r.status is Status.UNCHANGED for r in report.results)} unchanged, "
+        f"{report.requests} requests in {report.seconds:.2f} s ({rate:,.0f} triples/s sent)"
+    )
+    if report.error:
+        missing = [
+            label(r.graph) for r in report.results if r.status in (Status.PENDING, Status.FAILED)
+        ]
+        raise StoreError(
+            f"{report.error}\nnot loaded: {', '.join(missing) or 'none'}; the graphs marked "
+            "loaded or unchanged are complete on the server. Run the same `kg load` again "
+            "to finish."
+        )
+    for stale in report.stale:
+        click.echo(
+            f"[WARNING] [{stale}] this page graph is on the server but not in the built graph "
+            f"(a page removed since?); drop it with: DROP GRAPH <{stale}>",
+            err=True,
+        )
+    for result in report.mismatched:
+        click.echo(
+            f"[ERROR] [{label(result.graph)}] {result.server} triples on the server, "
+            f"{result.triples} in the local store",
+            err=True,
+        )
+    if report.mismatched:
+        sys.exit(EXIT_FINDINGS)
+
+
+def render_plan(planned: Any) -> str:
+    from kg.remote import label
+
+    total = sum(graph.triples for graph, _ in planned.graphs)
+    rows = [[label(graph.name), graph.triples, chunks] for graph, chunks in planned.graphs]
+    return (
+        f"dry run: nothing was sent. {len(planned.graphs)} graphs, {total} triples:\n"
+        + table(["graph", "triples", "chunks"], rows)
+        + "requests, in order:\n"
+        + "".join(f"  {step}\n" for step in planned.steps)
+    )
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@out_option
+def serve(port: int, out_dir: Path | None) -> None:
+    """Serve the built store: a SPARQL endpoint and a web query UI on 127.0.0.1.
+
+    Runs Oxigraph's server (from `pip install oxigraph`) read-only over the embedded store
+    and prints its URLs; Ctrl-C stops it. Restart it after `kg build` to serve the new graph.
+
+    \b
+    Example:
+      kg serve
+      kg serve --port 0 --out other-out/
+    """
+    from kg.store import serve_store, store_path
+
+    settings = resolve({"out_dir": out_dir})
+
+    def ready(url: str) -> None:
+        click.echo(f"query UI:        {url}/")
+        click.echo(f"SPARQL endpoint: {url}/query")
+        progress(f"serving {store_path(settings.out_dir)} read-only; press Ctrl-C to stop")
+
+    serve_store(store_path(settings.out_dir), port, ready)
+    progress("stopped")
+
+
+# -- saved queries -----------------------------------------------------------------------
+
+
+@main.command("queries", epilog=EXIT_CODES_HELP)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def queries_command(fmt: str) -> None:
+    """List the saved queries in queries/: name, title, question and parameters.
+
+    \b
+    Example:
+      kg queries
+      kg queries --format json | jq '.[].name'
+    """
+    from kg.queries import describe_library, library
+
+    click.echo(describe_library(library(), fmt), nl=False)
+
+
+@main.command("query", epilog=EXIT_CODES_HELP)
+@click.argument("name", required=False, metavar="NAME|FILE.rq")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Bind a parameter the query's header declares (repeatable); typed from the header.",
+)
+@click.option("-e", "--execute", "text", metavar="SPARQL", help="Run this query text instead.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "md", "turtle", "ntriples"]),
+    help="Output format. [default: from -o's extension, else table on a terminal, "
+    "csv when piped (ntriples for CONSTRUCT/DESCRIBE)]",
+)
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL endpoint, not the embedded store.")
+@out_option
+@output_option
+@click.option("--allow-update", is_flag=True, help="Run SPARQL Update (refused by default).")
+def query_command(
+    name: str | None,
+    params: tuple[tuple[str, str], ...],
+    text: str | None,
+    fmt: str | None,
+    endpoint: str | None,
+    out_dir: Path | None,
+    output: Path | None,
+    allow_update: bool,
+) -> None:
+    """Run a saved query (a name from `kg queries`, or a .rq file) or an ad-hoc one (-e) on
+    the embedded store, or on a SPARQL endpoint with --endpoint.
+
+    Parameters are bound by the engine, never pasted into the query text. Updates are
+    refused unless --allow-update. A malformed query exits 2 with the parser's line:column.
+
+    \b
+    Example:
+      kg query coauthors -p person "Wenyu Du"
+      kg query code-share --format csv -o code-share.csv
+      kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query coauthors --endpoint http://localhost:7878/query
+    """
+    import time
+
+    from kg.export import prefixes_for
+    from kg.queries import choose_format, prepare, run
+    from kg.results import render
+
+    settings = resolve({"out_dir": out_dir})
+    saved, bindings = prepare(name, text, params)
+    destination = None if output is None or str(output) == "-" else str(output)
+    chosen = choose_format(saved, fmt, destination, sys.stdout.isatty())
+    started = time.perf_counter()
+    results = run(saved, bindings, settings.out_dir, endpoint, allow_update)
+    elapsed = (time.perf_counter() - started) * 1000
+    shown = {**prefixes_for(settings.base_iri), **saved.prefixes}
+    omit = list(bindings) if chosen in ("table", "md") else []
+    for param in omit:
+        progress(f"{param} = {bindings[param]}")
+    data = render(results, chosen, shown, omit)
+    if destination is None:
+        click.echo(data, nl=False)
+    else:
+        write_atomic(Path(destination), data)
+        progress(f"wrote {destination}")
+    what = "update done" if results.kind == "update" else f"{len(results)} results"
+    progress(f"{what} in {elapsed:.0f} ms")
+
+
+# -- the report site (issue 8) ---------------------------------------------------------------
+
+
+@main.command("report", epilog=EXIT_CODES_HELP)
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the site, replaced as a whole. [default: OUT/report]",
+)
+@out_option
+def report_command(folder: Path | None, out_dir: Path | None) -> None:
+    """Write a static web site of the built graph: people, topics, papers, queries, shapes.
+
+    A page per person (papers, co-author network, topics over time, metrics), per topic
+    (papers per year, most active authors, papers with code) and per paper (authors in
+    order, code, the evidence of every page that lists it); the index with the dataset
+    summary and the validation report; the query gallery (every saved query run on the
+    graph); the ontology and the SHACL shapes. Plain HTML, CSS and inline SVG that works
+    from disk and offline. The same store gives the same files; the folder is replaced
+    only when the new site is complete.
+
+    \b
+    Example:
+      kg report
+      kg report -o site/ && xdg-open site/index.html
+    """
+    from kg.report import write_report
+
+    settings = resolve({"out_dir": out_dir})
+    written = write_report(settings.out_dir, folder)
+    click.echo(str(written.folder / "index.html"))
+    progress(
+        f"wrote {written.files} files to {written.folder}/: {written.people} people, "
+        f"{written.topics} topics, {written.papers} papers, {written.queries} queries"
+    )

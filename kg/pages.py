@@ -46,8 +46,10 @@ def decode_page(source: str, data: bytes) -> tuple[tuple[str, ...] | None, list[
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         # Latin-1 maps every byte, so the page is still read; the warning says where.
-        text = _decode_single_byte(data)
+        text = _decode_single_byte(data.removeprefix(codecs.BOM_UTF8))
         diagnostics.append(warning(source, line, "file is not UTF-8; read as Latin-1/Windows-1252"))
+    if not text.strip():  # a byte-order mark and nothing else, or Unicode spaces only
+        return None, [error(source, 1, "empty file: no records read")]
     if _looks_binary(text):
         return None, [error(source, 1, "binary file (control characters): skipped")]
     return _split_lines(text), diagnostics

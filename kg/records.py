@@ -20,12 +20,7 @@ from kg.diagnostics import Diagnostic, error, warning
 from kg.pages import Page
 from kg.urls import find_urls
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
-    )
-}
+MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 META = re.compile(
     r"^(?P<score>\d{1,3}(?:\.\d+)?)?"
     r"(?P<cat>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)"
@@ -156,9 +151,12 @@ def _next_content(lines: Sequence[str], start: int) -> int | None:
     return None
 
 
+def _starts_record(line: str) -> bool:
+    return bool(META.match(line) or YEAR_HEADING.match(line))
+
+
 def _is_header_name(lines: Sequence[str], at: int) -> bool:
-    line = lines[at]
-    return not (META.match(line) or YEAR_HEADING.match(line)) and len(line) <= 80
+    return not _starts_record(lines[at]) and len(lines[at]) <= 80
 
 
 class _PageReader:
@@ -172,6 +170,8 @@ class _PageReader:
         self.records: list[Record] = []
         self.diagnostics: list[Diagnostic] = []
         self.year: int | None = None
+        self.listed_at: int | None = None  # the "N Papers" line
+        self.abstract_lines: set[int] = set()
 
     def error(self, index: int, message: str) -> None:
         self.diagnostics.append(error(self.source, index + 1, message))
@@ -196,6 +196,20 @@ class _PageReader:
             else:
                 self.error(i, f"unexpected text outside any record, skipped: {_clip(line)}")
                 i += 1
+        self.check_complete()
+
+    def check_complete(self) -> None:
+        """Warn when the page looks cut off after all: a short list, or a last line cut."""
+        last = len(self.lines) - 1
+        if self.lines[last] and last in self.abstract_lines and not _ends_cleanly(self.lines[last]):
+            # The file does not end with a line end, and the text stops mid-sentence.
+            self.warn(last, "the page ends mid-line: this abstract may be cut off")
+        profiles = [r for r in self.records if isinstance(r, ProfileRecord)]
+        listed = profiles[0].listed_papers if profiles else None
+        read = sum(isinstance(r, PaperRecord) for r in self.records)
+        if listed is not None and self.listed_at is not None and read != listed:
+            cut = " (page cut off?)" if read < listed else ""
+            self.warn(self.listed_at, f"the page lists {listed} papers; records read: {read}{cut}")
 
     # -- header ---------------------------------------------------------------------------
 
@@ -205,36 +219,41 @@ class _PageReader:
         if at is None or not _is_header_name(self.lines, at):
             return 0
         end = at + 1
-        while end < len(self.lines) and not (
-            META.match(self.lines[end]) or YEAR_HEADING.match(self.lines[end])
-        ):
+        while end < len(self.lines) and not _starts_record(self.lines[end]):
             end += 1
         values: dict[str, Any] = {}
-        for i in range(at + 1, end):
-            line = self.lines[i]
-            if line:
-                self.read_header_line(i, line, values)
-        if not values and not is_name(self.lines[at]):
-            # No header fields and not a name: a stray line, not a profile.
-            self.error(
-                at, f"unexpected text before the first record, skipped: {_clip(self.lines[at])}"
-            )
+        unknown = [
+            i
+            for i in range(at + 1, end)
+            if self.lines[i] and not self.read_header_line(i, self.lines[i], values)
+        ]
+        if not values and (unknown or not is_name(self.lines[at])):
+            # No header fields: stray lines (a page cut at the top?), not a profile.
+            for i in [at, *unknown]:
+                self.error(
+                    i, f"unexpected text before the first record, skipped: {_clip(self.lines[i])}"
+                )
             return end
+        for i in unknown:
+            self.warn(i, f"unrecognised header line ignored: {_clip(self.lines[i])}")
         self.records.append(
             ProfileRecord(source=self.source, line=at + 1, name=self.lines[at], **values)
         )
         return end
 
-    def read_header_line(self, i: int, line: str, values: dict[str, Any]) -> None:
+    def read_header_line(self, i: int, line: str, values: dict[str, Any]) -> bool:
+        """Read one header field into values; False when the line is no header field."""
         if belong := MAY_BELONG.match(line):
             names = [clean(n) for n in belong.group("names").split(",") if clean(n)]
             values["may_belong_to"] = tuple(names)
-            return
+            return True
         for name, pattern in HEADER_FIELDS.items():
             if (match := pattern.match(line)) and name not in values:
                 values[name] = _header_value(name, match.group("v"))
-                return
-        self.warn(i, f"unrecognised header line ignored: {_clip(line)}")
+                if name == "listed_papers":
+                    self.listed_at = i
+                return True
+        return False
 
     # -- records --------------------------------------------------------------------------
 
@@ -243,11 +262,7 @@ class _PageReader:
         meta = META.match(self.lines[meta_at])
         assert meta is not None
         title_at = _next_content(self.lines, meta_at + 1)
-        if (
-            title_at is None
-            or META.match(self.lines[title_at])
-            or YEAR_HEADING.match(self.lines[title_at])
-        ):
+        if title_at is None or _starts_record(self.lines[title_at]):
             self.error(meta_at, "meta line with no title after it: record skipped")
             return meta_at + 1
         after_title = _next_content(self.lines, title_at + 1)
@@ -265,7 +280,7 @@ class _PageReader:
                     "cannot find the author list after this title (no author line, and the "
                     f"line does not end in names): record skipped: {_clip(self.lines[title_at])}",
                 )
-                return title_at + 1
+                return self.resync(title_at)
             if split.uncertain:
                 self.warn(
                     title_at, f"uncertain title/author split; the runner-up was {split.uncertain}"
@@ -274,15 +289,12 @@ class _PageReader:
             abstract_at = after_title
         abstract: str | None = None
         end = (abstract_at if abstract_at is not None else len(self.lines) - 1) + 1
-        if (
-            abstract_at is None
-            or META.match(self.lines[abstract_at])
-            or YEAR_HEADING.match(self.lines[abstract_at])
-        ):
+        if abstract_at is None or _starts_record(self.lines[abstract_at]):
             self.warn(meta_at, "record has no abstract (page cut off?)")
             end = abstract_at if abstract_at is not None else len(self.lines)
         else:
             abstract = self.lines[abstract_at]
+            self.abstract_lines.add(abstract_at)
         issued = self.read_date(meta_at, meta)
         if issued is None:
             return end
@@ -307,6 +319,15 @@ class _PageReader:
         )
         return end
 
+    def resync(self, at: int) -> int:
+        """Where reading resumes after a broken record whose title line is at ``at``."""
+        if self.year is not None:
+            return at  # under a year heading, every line is a record of its own
+        end = at + 1  # the lines up to the next record belong to the broken one
+        while end < len(self.lines) and not _starts_record(self.lines[end]):
+            end += 1
+        return end
+
     def read_date(self, at: int, meta: re.Match[str]) -> tuple[str, bool] | None:
         month = MONTHS[meta.group("month")[:3]]
         day = int(meta.group("day"))
@@ -319,15 +340,13 @@ class _PageReader:
             self.error(at, f"impossible date {printed!r}: record skipped")
             return None
         if issued > self.capture_date:
-            self.warn(
-                at,
-                f"date {issued.isoformat()} is after the capture date "
-                f"{self.capture_date.isoformat()}",
-            )
+            captured = self.capture_date.isoformat()
+            self.warn(at, f"date {issued.isoformat()} is after the capture date {captured}")
         return issued.isoformat(), inferred
 
     def read_abstract_only(self, at: int) -> None:
         abstract = self.lines[at]
+        self.abstract_lines.add(at)
         self.records.append(
             PaperRecord(
                 source=self.source,
@@ -353,6 +372,11 @@ def _header_value(name: str, raw: str) -> str | int | float:
         return raw
     number = raw.replace(",", "")  # "1,150citations" is 1150
     return int(number) if name in _INTEGER_FIELDS else float(number)
+
+
+def _ends_cleanly(text: str) -> bool:
+    """A paragraph ends with closing punctuation or a URL, not in the middle of a word."""
+    return text[-1] in ".!?)]}\"'’”" or bool(find_urls(text.split()[-1]))
 
 
 def _clip(text: str, width: int = 60) -> str:
