@@ -185,9 +185,19 @@ def render_summary(counts: dict[str, int]) -> str:
     help="Output folder. [default: out/; env KG_OUT_DIR]",
 )
 @click.option("--base-iri", help="Base of every minted IRI. [default: https://kg.example.org/]")
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the graph against shapes/ (validation.txt, validation.ttl).",
+)
 @settings_options
 def build(
-    paths: tuple[Path, ...], out_dir: Path | None, base_iri: str | None, capture_date: str | None
+    paths: tuple[Path, ...],
+    out_dir: Path | None,
+    base_iri: str | None,
+    validate: bool,
+    capture_date: str | None,
 ) -> None:
     """Build the graph from pages (default seeds/): exports and embedded store.
 
@@ -220,6 +230,7 @@ def build(
         write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
         progress("filling the embedded store")
         write_store(built.quads, store_path(staging))
+        report = validate_build(built.quads, staging, settings.base_iri) if validate else None
         publish(staging, settings.out_dir)
     counts = {
         "pages read": len(built.pages),
@@ -227,7 +238,7 @@ def build(
         **count_diagnostics(built.diagnostics),
     }
     click.echo(render_summary(counts), err=True, nl=False)
-    if anything_skipped(list(built.diagnostics)):
+    if anything_skipped(list(built.diagnostics)) or (report is not None and not report.conforms):
         sys.exit(EXIT_FINDINGS)
 
 
@@ -371,10 +382,11 @@ def load(
     """Load the built graph into a SPARQL 1.1 triple store, graph by graph.
 
     Every graph of the store (one per page, the dataset description, the taxonomy and the
-    default graph) goes into a temporary graph in chunks and then replaces the old one with
-    one MOVE, so no graph on the server is ever half-replaced. Graphs already on the server
-    with the same content (triple count and hash) are skipped. Afterwards the triple count
-    of every graph on the server is checked against the local one.
+    default graph) replaces its copy on the server in one request (a Graph Store PUT) or,
+    when bigger than a chunk, goes into a temporary graph chunk by chunk and then replaces
+    the old one with one MOVE: no graph on the server is ever half-replaced. Graphs already
+    on the server with the same content (triple count and hash) are skipped. Afterwards the
+    triple count of every graph on the server is checked against the local one.
 
     Interrupted or failed? The report says which graphs were loaded; run the command again
     to finish (it first drops the temporary graphs the failed run left).
@@ -517,7 +529,8 @@ def queries_command(fmt: str) -> None:
       kg queries
       kg queries --format json | jq '.[].name'
     """
-    from kg.queries import describe_library, library
+    from kg.queries import library
+    from kg.results import describe_library
 
     click.echo(describe_library(library(), fmt), nl=False)
 
@@ -571,20 +584,20 @@ def query_command(
     import time
 
     from kg.export import prefixes_for
-    from kg.queries import choose_format, prepare, run
-    from kg.results import render
+    from kg.queries import prepare, run
+    from kg.results import choose_format, render, shown_value
 
     settings = resolve({"out_dir": out_dir})
     saved, bindings = prepare(name, text, params)
     destination = None if output is None or str(output) == "-" else str(output)
-    chosen = choose_format(saved, fmt, destination, sys.stdout.isatty())
+    chosen = choose_format(saved.form, fmt, destination, sys.stdout.isatty())
     started = time.perf_counter()
     results = run(saved, bindings, settings.out_dir, endpoint, allow_update)
     elapsed = (time.perf_counter() - started) * 1000
     shown = {**prefixes_for(settings.base_iri), **saved.prefixes}
     omit = list(bindings) if chosen in ("table", "md") else []
     for param in omit:
-        progress(f"{param} = {bindings[param]}")
+        progress(f"{param} = {shown_value(bindings[param], shown)}")
     data = render(results, chosen, shown, omit)
     if destination is None:
         click.echo(data, nl=False)
@@ -632,3 +645,123 @@ def report_command(folder: Path | None, out_dir: Path | None) -> None:
         f"wrote {written.files} files to {written.folder}/: {written.people} people, "
         f"{written.topics} topics, {written.papers} papers, {written.queries} queries"
     )
+
+
+# -- validation (issue 4) ------------------------------------------------------------------
+
+RDF_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG"}
+RDF_FORMATS[".jsonld"] = "JSON_LD"
+FAIL_ON = ["violation", "warning", "info", "never"]
+
+
+def read_rdf_files(paths: Sequence[Path]) -> list[Any]:
+    """Every quad of the files (format from the extension), as one data set."""
+    import pyoxigraph as ox
+
+    from kg.errors import InputError, UsageError
+
+    quads: list[Any] = []
+    for path in paths:
+        name = RDF_FORMATS.get(path.suffix.lower())
+        if name is None:
+            known = " ".join(sorted(RDF_FORMATS))
+            raise UsageError(f"{path}: unknown RDF file extension (use one of {known})")
+        try:
+            quads += ox.parse(path=str(path), format=getattr(ox.RdfFormat, name))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise InputError(f"cannot read {path}: {exc}") from exc
+    return quads
+
+
+def run_validation(data: Any, shapes_dir: Path | None) -> Any:
+    from kg.validation import SHAPES_DIR, validate
+
+    return validate(data, shapes_dir or SHAPES_DIR)
+
+
+def validate_build(quads: Any, folder: Path, base_iri: str) -> Any:
+    """kg build's validation: writes validation.txt and validation.ttl beside the exports
+    and prints a one-line summary; returns the report (violations make the build exit 1)."""
+    from kg.export import prefixes_for
+    from kg.validation import report_text, report_turtle, summary
+
+    progress("validating the graph against shapes/")
+    report = run_validation(quads, None)
+    prefixes = prefixes_for(base_iri)
+    write_atomic(folder / "validation.txt", report_text(report, prefixes))
+    write_atomic(folder / "validation.ttl", report_turtle(report, prefixes))
+    progress(f"validation: {summary(report)}; see validation.txt")
+    return report
+
+
+@main.command("validate", epilog=EXIT_CODES_HELP)
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--shapes",
+    "shapes_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of SHACL shapes (*.ttl). [default: shapes/]",
+)
+@out_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format: readable text, the SHACL report graph, or JSON.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when a result is at least this severe.",
+)
+@output_option
+@click.option("--base-iri", help="Base IRI of the data, for short names in the report.")
+def validate_command(
+    data: tuple[Path, ...],
+    shapes_dir: Path | None,
+    out_dir: Path | None,
+    fmt: str,
+    fail_on: str,
+    output: Path | None,
+    base_iri: str | None,
+) -> None:
+    """Check the built graph, or RDF files, against the SHACL shapes.
+
+    Without DATA, validates the embedded store of the last build (OUT/store). DATA are RDF
+    files (.ttl .nt .nq .trig .jsonld), validated together as one graph. The report goes to
+    stdout or -o FILE: results grouped by severity and shape, each with its focus node, path,
+    value and message, and the page and line of the record it came from. A one-line summary
+    goes to stderr. Warnings and infos are findings too: choose what fails with --fail-on.
+
+    \b
+    Example:
+      kg validate
+      kg validate out/graph.ttl --format json -o report.json
+      kg validate --fail-on warning --shapes shapes/
+    """
+    from kg.export import prefixes_for
+    from kg.store import all_quads, open_store, store_path
+    from kg.validation import Severity, report_json, report_text, report_turtle, summary
+
+    settings = resolve({"out_dir": out_dir, "base_iri": base_iri})
+    if data:
+        quads = read_rdf_files(data)
+    else:
+        with open_store(store_path(settings.out_dir)) as store:
+            quads = all_quads(store)
+    report = run_validation(quads, shapes_dir)
+    prefixes = prefixes_for(settings.base_iri)
+    if fmt == "json":
+        text = report_json(report)
+    elif fmt == "turtle":
+        text = report_turtle(report, prefixes)
+    else:
+        text = report_text(report, prefixes)
+    emit(text, output)
+    click.echo(f"kg: validation: {summary(report)}", err=True)
+    if fail_on != "never" and report.at_or_above(Severity(fail_on)):
+        sys.exit(EXIT_FINDINGS)

@@ -6,9 +6,18 @@ leaves the previous store whole; later commands open it read-only without re-par
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,3 +86,107 @@ def all_quads(store: ox.Store) -> list[ox.Quad]:
         for q in store.quads_for_pattern(None, None, None, None)
         if isinstance(q.graph_name, ox.NamedNode)
     ]
+
+
+# -- serving the store over HTTP (kg serve) ---------------------------------------------------
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server command: on PATH, or beside this Python (an unactivated venv)."""
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    raise StoreError(
+        "the Oxigraph server is not installed: run `pip install oxigraph` "
+        "(it provides the `oxigraph` command), then retry"
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve_store(
+    path: Path,
+    port: int,
+    on_ready: Callable[[str], None],
+    host: str = "127.0.0.1",
+    startup_timeout: float = 30.0,
+) -> None:
+    """Serve the store read-only with Oxigraph's server (SPARQL endpoint and query UI) until
+    SIGINT or SIGTERM, then stop the server (terminate, then kill) and return."""
+    if not path.is_dir():
+        raise StoreError(f"no store at {path}: run `kg build` first (or pass --out DIR)")
+    binary = oxigraph_binary()
+    if port == 0:
+        port = free_port(host)
+    else:
+        _check_free(host, port)
+    url = f"http://{host}:{port}"
+    command = [binary, "serve-read-only", "--location", str(path), "--bind", f"{host}:{port}"]
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if in_main_thread else None
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    try:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, _interrupt)
+        _wait_until_answering(process, url, startup_timeout)
+        on_ready(url)
+        code = process.wait()
+        raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_process(process)
+        if in_main_thread and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _check_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (pick another --port)"
+            ) from exc
+
+
+def _wait_until_answering(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code = process.poll()
+        if code is not None:
+            raise StoreError(f"the Oxigraph server exited with code {code} before answering")
+        try:
+            with direct.open(f"{url}/query?query=ASK%7B%7D", timeout=1.0) as answer:
+                answer.read()
+                return
+        except urllib.error.HTTPError as exc:  # it answers, if not to this
+            exc.close()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.05)
+    raise StoreError(f"the Oxigraph server did not answer at {url} within {timeout:g} s")
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """Terminate a child by its process id, kill it if it lingers, and reap it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,573 @@
+"""Saved SPARQL queries: ``queries/*.rq`` -> SavedQuery, typed parameters, and running them
+on the embedded store or on a remote SPARQL 1.1 endpoint (the only SPARQLWrapper import).
+
+A saved query's leading ``#`` lines are its header (queries/README.md)::
+
+    # Co-authors of a person, weighted by shared papers
+    #
+    # Question: Who has written papers with this person, and how many papers has each shared?
+    #
+    # Parameters:
+    #   person  string  = "Kaiyan Zhang"  the person, by name as printed (foaf:name)
+    #   since   date    required          ...
+    #
+    # Example:
+    #   kg query coauthors -p person "Wenyu Du"
+
+Parameters are bound, never spliced into the query text:
+
+* on the embedded store through pyoxigraph's ``substitutions`` (SPARQL-dev SEP-0007): the
+  engine pre-binds the variable. SEP-0007 wants the variable in the SELECT projection, so
+  saved queries project their parameters (tables hide those columns);
+* on an endpoint, which has no parameters in SPARQL 1.1, through a ``VALUES`` block put at the
+  start of the top-level WHERE group, each value written as an RDF term in which every
+  character that could end the term is escaped. The block joins the whole top-level group,
+  which is what the substitution does there, so saved queries use their parameters in the
+  top-level group (not only inside a UNION branch or a sub-select).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from kg.errors import StoreError, UsageError
+from kg.remote import credentials_for, endpoints_for
+from kg.results import Results, Term, collect
+from kg.store import open_store, store_path
+
+QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
+ParamType = Literal["iri", "string", "integer", "date"]
+XSD = "http://www.w3.org/2001/XMLSchema#"
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_WORDS = tuple("INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH".split())
+
+
+class QuerySyntaxError(UsageError):
+    """The query does not parse; the message has the parser's line and column."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: ParamType
+    default: str | None  # as written in the header; None when required
+    doc: str = ""
+
+    def term(self, text: str, prefixes: Mapping[str, str]) -> Term:
+        """The RDF term for a value given on the command line."""
+        try:
+            if self.type == "integer":
+                return ox.Literal(str(int(text.strip())), datatype=ox.NamedNode(XSD + "integer"))
+            if self.type == "date":
+                iso = date.fromisoformat(text.strip()).isoformat()
+                return ox.Literal(iso, datatype=ox.NamedNode(XSD + "date"))
+            if self.type == "iri":
+                return ox.NamedNode(expand_iri(text, prefixes))
+            return ox.Literal(text)
+        except ValueError as exc:
+            raise UsageError(
+                f"parameter {self.name} is {_ARTICLE[self.type]} {self.type}, got {text!r}: {exc}"
+            ) from exc
+
+    def default_term(self, prefixes: Mapping[str, str]) -> Term | None:
+        if self.default is None:
+            return None
+        text = json.loads(self.default) if self.default.startswith('"') else self.default
+        return self.term(text, prefixes)
+
+    def __str__(self) -> str:
+        default = "required" if self.default is None else f"= {self.default}"
+        return f"{self.name} {self.type} {default}"
+
+
+_ARTICLE = {"iri": "an", "string": "a", "integer": "an", "date": "a"}
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    text: str
+    title: str = ""
+    question: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    examples: tuple[str, ...] = ()
+    description: str = ""
+    source: str = "(query)"  # the file, for messages
+
+    @property
+    def form(self) -> str | None:
+        return query_form(self.text)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return declared_prefixes(self.text)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def library(directory: Path = QUERIES_DIR) -> list[SavedQuery]:
+    """Every saved query in ``directory``, by name."""
+    return [load_file(path) for path in sorted(directory.glob("*.rq"))]
+
+
+def load(name_or_file: str, directory: Path = QUERIES_DIR) -> SavedQuery:
+    """A saved query by name (``coauthors``) or a ``.rq`` file by path."""
+    path = Path(name_or_file)
+    if path.suffix in (".rq", ".sparql") or "/" in name_or_file or os.sep in name_or_file:
+        if not path.is_file():
+            raise UsageError(f"no query file {name_or_file}")
+        return load_file(path)
+    candidate = directory / f"{name_or_file}.rq"
+    if not candidate.is_file():
+        known = ", ".join(p.stem for p in sorted(directory.glob("*.rq")))
+        raise UsageError(f"no saved query {name_or_file!r} in {directory}/; known: {known}")
+    return load_file(candidate)
+
+
+def load_file(path: Path) -> SavedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+    return from_text(text, path.stem, str(path))
+
+
+def from_text(text: str, name: str = "query", source: str = "(query)") -> SavedQuery:
+    """A query from its text; the header, if any, declares title, question and parameters."""
+    title, question, parameters, examples, description = parse_header(text, source)
+    return SavedQuery(name, text, title, question, parameters, examples, description, source)
+
+
+_SECTION = re.compile(r"^(question|parameters|examples?)\s*:\s*(.*)$", re.IGNORECASE)
+_SECTIONS = {"question": "question", "parameters": "parameters", "example": "example"}
+_SECTIONS |= {"examples": "example"}
+_TYPES: dict[str, ParamType] = {
+    "iri": "iri",
+    "string": "string",
+    "integer": "integer",
+    "date": "date",
+}
+_PARAM = re.compile(
+    r"""^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>iri|string|integer|date)\s+
+    (?:=\s*(?P<default>"(?:[^"\\]|\\.)*"|<[^>\s]*>|\S+)|(?P<required>required))
+    (?:\s+(?P<doc>.*))?$""",
+    re.VERBOSE,
+)
+
+Header = tuple[str, str, tuple[Parameter, ...], tuple[str, ...], str]
+
+
+def parse_header(text: str, source: str = "(query)") -> Header:
+    """(title, question, parameters, examples, notes) from the leading ``#`` lines.
+
+    The first line is the title; ``Question:``, ``Parameters:`` and ``Example:`` start
+    sections that end at a blank line; any other paragraph is a note.
+    """
+    title, section = "", ""
+    question: list[str] = []
+    params: list[Parameter] = []
+    examples: list[str] = []
+    notes: list[list[str]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.startswith("#"):
+            break
+        line = raw[1:].removeprefix(" ")
+        stripped = line.strip()
+        heading = _SECTION.match(stripped)
+        if not stripped:
+            section = ""
+        elif heading:
+            section = _SECTIONS[heading.group(1).lower()]
+            rest = heading.group(2).strip()
+            if section == "parameters" and rest and rest.lower() != "none":
+                raise UsageError(f"{source}:{number}: list parameters one per line below")
+            if section != "parameters" and rest:
+                (question if section == "question" else examples).append(rest)
+        elif not title:
+            title = stripped
+        elif section == "question":
+            question.append(stripped)
+        elif section == "parameters":
+            _parameter_line(params, line, stripped, f"{source}:{number}")
+        elif section == "example":
+            examples.append(stripped)
+        else:
+            if section != "notes":
+                notes.append([])
+            section = "notes"
+            notes[-1].append(stripped)
+    names = [p.name for p in params]
+    for name in names:
+        if names.count(name) > 1:
+            raise UsageError(f"{source}: parameter {name} is declared twice")
+    description = "\n".join(" ".join(paragraph) for paragraph in notes)
+    return title, " ".join(question), tuple(params), tuple(examples), description
+
+
+def _parameter_line(params: list[Parameter], line: str, stripped: str, where: str) -> None:
+    match = _PARAM.match(stripped)
+    if match:
+        default = None if match.group("required") else match.group("default")
+        param = Parameter(match["name"], _TYPES[match["type"]], default, match["doc"] or "")
+        if default is not None:
+            _check_default(param, where)
+        params.append(param)
+    elif params and len(line) - len(line.lstrip()) > 4:  # a continued description
+        last = params[-1]
+        params[-1] = Parameter(last.name, last.type, last.default, f"{last.doc} {stripped}")
+    else:
+        raise UsageError(
+            f"{where}: cannot read parameter line {stripped!r}; write "
+            "`NAME TYPE = DEFAULT description` (TYPE: iri, string, integer, date; a string "
+            "default in double quotes) or `NAME TYPE required description`"
+        )
+
+
+def _check_default(param: Parameter, where: str) -> None:
+    assert param.default is not None
+    if param.type == "string" and not param.default.startswith('"'):
+        raise UsageError(f"{where}: the default of string parameter {param.name} needs quotes")
+    if param.type != "string" and param.default.startswith('"'):
+        raise UsageError(f"{where}: the default of {param.type} parameter {param.name} is quoted")
+    if param.type != "iri":  # prefixed IRIs are checked against the query's prefixes later
+        try:
+            param.default_term({})
+        except (UsageError, json.JSONDecodeError) as exc:
+            raise UsageError(f"{where}: bad default for {param.name}: {exc}") from exc
+
+
+# -- binding ------------------------------------------------------------------------------
+
+
+def bind(query: SavedQuery, given: Sequence[tuple[str, str]]) -> dict[str, Term]:
+    """Typed terms for every declared parameter: the value given, else the default."""
+    declared = {p.name: p for p in query.parameters}
+    values: dict[str, str] = {}
+    for name, value in given:
+        if name not in declared:
+            takes = ", ".join(declared) if declared else "none"
+            raise UsageError(f"unknown parameter {name!r} for {query.name} (it takes: {takes})")
+        if name in values:
+            raise UsageError(f"parameter {name!r} is given twice")
+        values[name] = value
+    prefixes = query.prefixes
+    bound: dict[str, Term] = {}
+    for param in query.parameters:
+        term = (
+            param.term(values[param.name], prefixes)
+            if param.name in values
+            else param.default_term(prefixes)
+        )
+        if term is None:
+            raise UsageError(
+                f"missing parameter {param.name!r} ({param.type}) for {query.name}: "
+                f"pass -p {param.name} VALUE"
+            )
+        bound[param.name] = term
+    return bound
+
+
+def expand_iri(text: str, prefixes: Mapping[str, str]) -> str:
+    """``<iri>``, an absolute IRI, or ``prefix:local`` with a prefix the query declares."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        text = prefixes[prefix] + local
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):
+        raise ValueError("not an absolute IRI nor a prefixed name the query declares")
+    return ox.NamedNode(text).value  # raises ValueError on characters an IRI cannot hold
+
+
+# -- the SPARQL text: a small lexer, enough to find the form, prefixes and WHERE ----------
+
+_TOKEN = re.compile(
+    r'''(?P<space>\s+)
+    |(?P<comment>\#[^\r\n]*)
+    |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+        |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    |(?P<var>[?$]\w+)
+    |(?P<word>[\w:][\w\-.:%]*)
+    |(?P<other>.)''',
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [
+        _Token(m.lastgroup or "", m.group(), m.end())
+        for m in _TOKEN.finditer(text)
+        if m.lastgroup not in ("space", "comment")
+    ]
+
+
+def _form_index(tokens: Sequence[_Token]) -> int | None:
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].text.upper() if tokens[i].kind == "word" else ""
+        if word == "BASE":
+            i += 2
+        elif word == "PREFIX":
+            i += 3
+        else:
+            return i if word in QUERY_FORMS or word in UPDATE_WORDS else None
+    return None
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE, ASK, UPDATE, or None when the text says neither."""
+    tokens = _tokens(text)
+    index = _form_index(tokens)
+    if index is None:
+        return None
+    word = tokens[index].text.upper()
+    return word if word in QUERY_FORMS else "UPDATE"
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    tokens = _tokens(text)
+    return {
+        tokens[i + 1].text[:-1]: tokens[i + 2].text[1:-1]
+        for i in range(len(tokens) - 2)
+        if tokens[i].kind == "word"
+        and tokens[i].text.upper() == "PREFIX"
+        and tokens[i + 1].text.endswith(":")
+        and tokens[i + 2].kind == "iri"
+    }
+
+
+def where_offset(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's top-level WHERE group."""
+    tokens = _tokens(text)
+    index = _form_index(tokens)
+    if index is None:
+        raise UsageError("cannot find the query form (SELECT, CONSTRUCT, DESCRIBE, ASK)")
+    i = index + 1
+    if tokens[index].text.upper() == "CONSTRUCT":
+        if i < len(tokens) and tokens[i].text.upper() == "WHERE":
+            raise UsageError(
+                "cannot bind parameters remotely in the short form CONSTRUCT WHERE { ... }: "
+                "write CONSTRUCT { template } WHERE { pattern }"
+            )
+        depth = 0
+        while i < len(tokens):  # skip the template
+            depth += {"{": 1, "}": -1}.get(tokens[i].text, 0)
+            i += 1
+            if depth == 0 and tokens[i - 1].text == "}":
+                break
+    parens = 0
+    for token in tokens[i:]:
+        if token.kind == "other":
+            parens += {"(": 1, ")": -1}.get(token.text, 0)
+            if token.text == "{" and parens == 0:
+                return token.end
+    raise UsageError("the query has no WHERE group to bind parameters in")
+
+
+def with_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a VALUES block binding the parameters at the start of its WHERE group.
+
+    The block goes on the same line as the brace, so the parser's line numbers still point
+    into the file. Safe because each value is a single RDF term (``sparql_term``).
+    """
+    if not bindings:
+        return text
+    at = where_offset(text)
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(sparql_term(term) for term in bindings.values())
+    return f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
+
+
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax, escaped so that no value can end it early."""
+    if isinstance(term, ox.NamedNode):
+        if re.search(r'[<>"{}|^`\\\x00-\x20]', term.value):
+            raise UsageError(f"cannot write {term.value!r} as an IRI")
+        return f"<{term.value}>"
+    if not isinstance(term, ox.Literal):
+        raise UsageError("only IRIs and literals can be bound to parameters")
+    body = "".join(_ECHAR.get(c, c) for c in term.value)
+    # SPARQL decodes \uXXXX escapes across the whole query text before parsing (SPARQL 1.1,
+    # 19.2). A value's own backslash is already doubled; writing the "u" after it as \u0075
+    # keeps the text "\u0022" meaning just that, whichever order a parser decodes in.
+    body = body.replace("\\\\u", "\\\\\\u0075").replace("\\\\U", "\\\\\\u0055")
+    if term.language:
+        return f'"{body}"@{term.language}'
+    if term.datatype.value == XSD + "string":
+        return f'"{body}"'
+    return f'"{body}"^^<{term.datatype.value}>'
+
+
+# -- running ------------------------------------------------------------------------------
+
+
+def check_syntax(query: SavedQuery) -> None:
+    """Parse a query with pyoxigraph (on an empty store), for an error with line and column."""
+    if query.form == "UPDATE":
+        return
+    try:
+        ox.Store().query(query.text)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"{query.source}: {exc}") from exc
+
+
+def run_local(store: ox.Store, query: SavedQuery, bindings: Mapping[str, Term]) -> Results:
+    """Run a query on a store, parameters bound through SEP-0007 substitution."""
+    if query.form == "UPDATE":
+        return run_update(store, query, bindings)
+    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+    try:
+        return collect(store.query(query.text, substitutions=substitutions or None))
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"{query.source}: {exc}") from exc
+    except RuntimeError as exc:
+        if "projection" in str(exc):
+            raise UsageError(
+                f"{query.source}: every parameter must be in the SELECT projection: {exc}"
+            ) from exc
+        raise StoreError(f"{query.source}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"{query.source}: cannot read the store: {exc}") from exc
+
+
+def run_update(store: ox.Store, query: SavedQuery, bindings: Mapping[str, Term]) -> Results:
+    if bindings:
+        raise UsageError(f"{query.source}: parameters cannot be bound in an update")
+    try:
+        store.update(query.text)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"{query.source}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"{query.source}: the update failed: {exc}") from exc
+    return Results("update")
+
+
+@contextmanager
+def writable_store(path: Path) -> Iterator[ox.Store]:
+    """The built store opened for writing (only for ``--allow-update``).
+
+    kg.store opens stores read-only; this belongs there as ``open_store(path, writable=True)``.
+    """
+    if not path.is_dir():
+        raise StoreError(f"no store at {path}: run `kg build` first (or pass --out DIR)")
+    try:
+        store = ox.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path} for writing: {exc}") from exc
+    yield store
+    store.flush()
+
+
+def run_remote(
+    endpoint: str, query: SavedQuery, bindings: Mapping[str, Term], timeout: int = 120
+) -> Results:
+    """Run a query on a SPARQL 1.1 endpoint; parameters bound by a VALUES block.
+
+    ``endpoint`` is read as ``kg load`` reads it: a server root or a ``.../query`` URL gets
+    Oxigraph's layout (updates to ``.../update``); credentials come from KG_ENDPOINT_USER /
+    KG_ENDPOINT_PASSWORD or netrc, never from the command line.
+    """
+    urls = endpoints_for(endpoint)
+    client = SPARQLWrapper(urls.query, updateEndpoint=urls.update)
+    credentials = credentials_for(urls.query)
+    if credentials:
+        client.setCredentials(credentials.user, credentials.password)
+    client.setMethod(POST)
+    client.setTimeout(timeout)
+    form = query.form
+    if form == "UPDATE":
+        if bindings:
+            raise UsageError(f"{query.source}: parameters cannot be bound in an update")
+        client.setQuery(query.text)
+        _send(client, urls.update).read()
+        return Results("update")
+    check_syntax(query)
+    client.setQuery(with_values(query.text, bindings))
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    client.setReturnFormat(TURTLE if graph else JSON)
+    response = _send(client, urls.query)
+    data = response.read()
+    media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+    try:
+        if graph:
+            rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+            return Results("graph", triples=tuple(q.triple for q in ox.parse(data, rdf_format)))
+        results_format = ox.QueryResultsFormat.from_media_type(media_type)
+        return collect(ox.parse_query_results(data, results_format or ox.QueryResultsFormat.JSON))
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"{urls.query} answered with results that cannot be read: {exc}") from exc
+
+
+def _send(client: SPARQLWrapper, endpoint: str) -> Any:
+    try:
+        return client.query().response
+    except QueryBadFormed as exc:
+        raise UsageError(f"{endpoint} rejected the query: {exc}") from exc
+    except SPARQLWrapperException as exc:
+        raise StoreError(f"{endpoint}: {exc}") from exc
+    except OSError as exc:  # URLError, HTTPError, timeouts
+        raise StoreError(f"cannot query {endpoint}: {getattr(exc, 'reason', exc)}") from exc
+
+
+# -- what the CLI calls -------------------------------------------------------------------
+
+
+def prepare(
+    name: str | None, text: str | None, given: Sequence[tuple[str, str]]
+) -> tuple[SavedQuery, dict[str, Term]]:
+    """The query a command line names (a saved name, a .rq file, or -e TEXT), bound."""
+    if name and text:
+        raise UsageError("give a query NAME|FILE.rq or -e TEXT, not both")
+    if not name and not text:
+        raise UsageError("give a query: NAME|FILE.rq (see `kg queries`) or -e TEXT")
+    query = from_text(text, "query", "-e") if text else load(name or "")
+    return query, bind(query, given)
+
+
+def run(
+    query: SavedQuery,
+    bindings: Mapping[str, Term],
+    out_dir: Path,
+    endpoint: str | None = None,
+    allow_update: bool = False,
+) -> Results:
+    """Run a bound query on the embedded store in ``out_dir``, or on ``endpoint``."""
+    if query.form == "UPDATE" and not allow_update:
+        raise UsageError(
+            f"{query.source} is a SPARQL update and kg query is read-only by default: "
+            "pass --allow-update to run it"
+        )
+    check_syntax(query)
+    if endpoint:
+        return run_remote(endpoint, query, bindings)
+    path = store_path(out_dir)
+    if query.form == "UPDATE":
+        with writable_store(path) as store:
+            return run_update(store, query, bindings)
+    with open_store(path) as store:
+        return run_local(store, query, bindings)
