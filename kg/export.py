@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,23 +75,45 @@ def format_for(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-def _term_key(term: object) -> str:
-    return str(term)
+_TYPE_SEAM = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
 
 
-def _triple_key(t: ox.Triple) -> tuple[str, int, str, str]:
-    # rdf:type first inside a subject, as people write Turtle by hand.
-    pred = t.predicate.value
-    return (str(t.subject), 0 if pred == _RDF_TYPE else 1, pred, str(t.object))
+def _line_key(head: bytes) -> bytes:
+    # rdf:type sorts first inside a subject (NUL < "<"), as people write Turtle by hand.
+    return head.replace(_TYPE_SEAM, b" \x00 ", 1)
 
 
-def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    return sorted(set(quads), key=lambda q: (str(q.graph_name), *_triple_key(q.triple)))
+def sorted_nquads(quads: Iterable[ox.Quad]) -> list[tuple[bytes, bytes]]:
+    """Each quad once as (graph, "<s> <p> o") in N-Quads syntax, sorted by graph, then
+    subject (rdf:type first), then the rest; the default graph is b"" and comes first.
+
+    Sorting serialised lines runs in C; sorting term objects by ``str()`` cost more than
+    the serialisation itself on a big graph.
+    """
+    named: list[ox.Quad] = []
+    default: list[ox.Quad] = []
+    for q in quads:
+        (named if isinstance(q.graph_name, ox.NamedNode) else default).append(q)
+    pairs: set[tuple[bytes, bytes]] = set()
+    text = ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
+    for line in text.splitlines():
+        head, graph, _ = line.rsplit(b" ", 2)  # "<s> <p> o <g> ." (IRIs hold no spaces)
+        pairs.add((graph, head))
+    text = ox.serialize([q.triple for q in default], format=ox.RdfFormat.N_TRIPLES) or b""
+    pairs.update((b"", line[:-2]) for line in text.splitlines())
+    return sorted(pairs, key=lambda pair: (pair[0], _line_key(pair[1])))
 
 
-def sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+def nquads_text(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:
+    return b"".join(
+        head + b" " + graph + b" .\n" if graph else head + b" .\n" for graph, head in pairs
+    )
+
+
+def sorted_ntriples(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:
     """The union of all graphs, each triple once: what Turtle and N-Triples hold."""
-    return sorted({q.triple for q in quads}, key=_triple_key)
+    heads = {head for _, head in pairs}
+    return b"".join(head + b" .\n" for head in sorted(heads, key=_line_key))
 
 
 def prefixes_for(base_iri: str) -> dict[str, str]:
@@ -111,15 +134,29 @@ def dumps(
     context: dict[str, Any] | None = None,
 ) -> bytes:
     """Serialise deterministically: the same quads always give the same bytes."""
-    if fmt == "jsonld":
-        return dumps_jsonld(sorted_quads(quads), prefixes, context or {})
+    return dumps_sorted(sorted_nquads(quads), fmt, prefixes, context)
+
+
+def dumps_sorted(
+    pairs: list[tuple[bytes, bytes]],
+    fmt: str,
+    prefixes: dict[str, str],
+    context: dict[str, Any] | None = None,
+) -> bytes:
+    """Serialise quads already sorted by ``sorted_nquads`` (sort once, write every format)."""
+    if fmt == "nquads":
+        return nquads_text(pairs)
     if fmt in ("turtle", "ntriples"):
-        data: list[Any] = sorted_triples(quads)
-    else:
-        data = sorted_quads(quads)
-    if fmt not in ("turtle", "trig"):
-        return ox.serialize(data, format=_OX_FORMATS[fmt]) or b""
-    body = ox.serialize(data, format=_OX_FORMATS[fmt], prefixes=prefixes) or b""
+        triples = sorted_ntriples(pairs)
+        if fmt == "ntriples":
+            return triples
+        parsed = (q.triple for q in ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+        body = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        return _sorted_prefix_block(body, prefixes)
+    ordered = ox.parse(nquads_text(pairs), format=ox.RdfFormat.N_QUADS)
+    if fmt == "jsonld":
+        return dumps_jsonld(ordered, prefixes, context or {})
+    body = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     return _sorted_prefix_block(body, prefixes)
 
 
@@ -135,7 +172,9 @@ def _sorted_prefix_block(body: bytes, prefixes: dict[str, str]) -> bytes:
     return head + b"\n" + rest
 
 
-def dumps_jsonld(quads: list[ox.Quad], prefixes: dict[str, str], context: dict[str, Any]) -> bytes:
+def dumps_jsonld(
+    quads: Iterable[ox.Quad], prefixes: dict[str, str], context: dict[str, Any]
+) -> bytes:
     """Compact JSON-LD with the inline local context (no network), one object per graph.
 
     Keys use the context's terms (``title``, ``author``); values take the short form the
@@ -165,32 +204,59 @@ def dumps_jsonld(quads: list[ox.Quad], prefixes: dict[str, str], context: dict[s
         return {"@value": term.value, "@type": compact(dtype)}
 
     graphs: dict[str, dict[str, dict[str, Any]]] = {}
+    keys: dict[str, tuple[str, str | None]] = {}
     for q in quads:
         graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        nodes = graphs.setdefault(graph, {})
+        nodes = graphs.get(graph)
+        if nodes is None:
+            nodes = graphs[graph] = {}
         subject = q.subject.value  # type: ignore[union-attr]
-        obj = nodes.setdefault(subject, {"@id": compact(subject)})
+        obj = nodes.get(subject)
+        if obj is None:
+            obj = nodes[subject] = {"@id": compact(subject)}
         predicate = q.predicate.value
         if predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
             obj.setdefault("@type", []).append(
                 classes.get(q.object.value) or compact(q.object.value)
             )
             continue
-        key, coercion = terms.get(predicate, (compact(predicate), None))
+        found = keys.get(predicate)
+        if found is None:
+            found = keys[predicate] = terms.get(predicate, (compact(predicate), None))
+        key, coercion = found
         obj.setdefault(key, []).append(value(coercion, q.object))
-    body = []
-    for graph, nodes in graphs.items():
-        items = [
-            {
-                k: (v[0] if isinstance(v, list) and len(v) == 1 and k != "@type" else v)
-                for k, v in n.items()
-            }
-            for n in nodes.values()
-        ]
-        body.append({"@id": compact(graph), "@graph": items} if graph else {"@graph": items})
-    document = {"@context": ctx, "@graph": body}
-    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
-    return (text + "\n").encode("utf-8")
+    # One node object per line: readable, diffable, and written by json's C encoder
+    # (an indented dump goes through the slow pure-Python one).
+    out = [
+        '{\n"@context": ',
+        json.dumps(ctx, ensure_ascii=False, indent=1, sort_keys=True),
+        ',\n"@graph": [',
+    ]
+    for g_index, (graph, nodes) in enumerate(graphs.items()):
+        out.append(",\n" if g_index else "\n")
+        out.append(
+            f'{{"@id": {json.dumps(compact(graph), ensure_ascii=False)}, "@graph": [\n'
+            if graph
+            else '{"@graph": [\n'
+        )
+        out.append(
+            ",\n".join(
+                json.dumps(
+                    {
+                        k: (v[0] if len(v) == 1 and k != "@type" else v)
+                        if isinstance(v, list)
+                        else v
+                        for k, v in n.items()
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+                for n in nodes.values()
+            )
+        )
+        out.append("\n]}")
+    out.append("\n]\n}\n")
+    return "".join(out).encode("utf-8")
 
 
 def _int_or_none(text: str) -> int | None:
@@ -206,6 +272,7 @@ def _compactor(ctx: dict[str, Any]) -> Callable[[str], str]:
         key=lambda kv: (-len(kv[0]), kv[1]),
     )
 
+    @lru_cache(maxsize=1 << 18)
     def compact(iri: str) -> str:
         for namespace, prefix in namespaces:
             local = iri[len(namespace) :]
@@ -257,9 +324,10 @@ def write_exports(
     quads: list[ox.Quad], out_dir: Path, prefixes: dict[str, str], context: dict[str, Any]
 ) -> list[Path]:
     written = []
+    pairs = sorted_nquads(quads)
     for fmt, name in FORMATS.items():
         path = out_dir / name
-        write_atomic(path, dumps(quads, fmt, prefixes, context))
+        write_atomic(path, dumps_sorted(pairs, fmt, prefixes, context))
         written.append(path)
     return written
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -31,6 +32,7 @@ def lit(value: str) -> ox.Literal:
     return ox.Literal(value)
 
 
+@lru_cache(maxsize=1 << 16)
 def typed(value: object, datatype: str) -> ox.Literal:
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return ox.Literal(text, datatype=node(datatype))
@@ -49,6 +51,31 @@ T_URI = str(XSD.anyURI)
 
 def p(term: object) -> ox.NamedNode:
     return node(str(term))
+
+
+class _Terms:
+    """A vocabulary's terms as pyoxigraph nodes, looked up once each.
+
+    ``KG_.title`` goes through rdflib's closed namespace the first time (so a term missing
+    from the ontology still fails loudly) and is a plain attribute after that: the mapping
+    asks for predicates millions of times on a big corpus.
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        value = node(str(getattr(self._namespace, name)))
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return node(str(self._namespace[name]))
+
+
+KG_, SCHEMA_, FOAF_, DCTERMS_ = _Terms(KG), _Terms(SCHEMA), _Terms(FOAF), _Terms(DCTERMS)
+SKOS_, PROV_, VOID_, DCAT_ = _Terms(SKOS), _Terms(PROV), _Terms(VOID), _Terms(DCAT)
+FABIO_, BIDO_, RDFS_ = _Terms(FABIO), _Terms(BIDO), _Terms(RDFS)
 
 
 @dataclass(frozen=True)
@@ -100,16 +127,16 @@ class _Mapper:
         if iri not in self.topic_triples:
             scheme = node(self.iris.site_topic(""))
             triples: list[Triple] = [
-                (node(iri), A, p(KG.AmbiguousTopic)),
-                (node(iri), A, p(SKOS.Concept)),
-                (node(iri), p(SKOS.notation), lit(code)),
-                (node(iri), p(SKOS.prefLabel), lit(f"arXiv code {code} (ambiguous)")),
-                (node(iri), p(SKOS.inScheme), scheme),
-                (scheme, A, p(SKOS.ConceptScheme)),
-                (scheme, p(SKOS.prefLabel), lit("Category codes as the site prints them")),
+                (node(iri), A, KG_.AmbiguousTopic),
+                (node(iri), A, SKOS_.Concept),
+                (node(iri), SKOS_.notation, lit(code)),
+                (node(iri), SKOS_.prefLabel, lit(f"arXiv code {code} (ambiguous)")),
+                (node(iri), SKOS_.inScheme, scheme),
+                (scheme, A, SKOS_.ConceptScheme),
+                (scheme, SKOS_.prefLabel, lit("Category codes as the site prints them")),
             ]
             triples += [
-                (node(iri), p(KG.candidateCategory), node(ARXIV_SCHEME + c)) for c in candidates
+                (node(iri), KG_.candidateCategory, node(ARXIV_SCHEME + c)) for c in candidates
             ]
             self.topic_triples[iri] = triples
             if not candidates:
@@ -126,22 +153,22 @@ class _Mapper:
         subject = node(iri)
         if name in self.merged.ambiguous:
             triples: list[Triple] = [
-                (subject, A, p(KG.AmbiguousCreator)),
-                (subject, p(FOAF.name), lit(name)),
+                (subject, A, KG_.AmbiguousCreator),
+                (subject, FOAF_.name, lit(name)),
             ]
             for i, candidate in enumerate(self.merged.ambiguous[name], 1):
                 other = node(f"{iri}/{i}" if candidate == name else self.iris.person(candidate))
                 triples += [
-                    (subject, p(KG.possibleActualCreator), other),
-                    (other, A, p(SCHEMA.Person)),
-                    (other, A, p(FOAF.Person)),
-                    (other, p(FOAF.name), lit(candidate)),
+                    (subject, KG_.possibleActualCreator, other),
+                    (other, A, SCHEMA_.Person),
+                    (other, A, FOAF_.Person),
+                    (other, FOAF_.name, lit(candidate)),
                 ]
         else:
             triples = [
-                (subject, A, p(SCHEMA.Person)),
-                (subject, A, p(FOAF.Person)),
-                (subject, p(FOAF.name), lit(name)),
+                (subject, A, SCHEMA_.Person),
+                (subject, A, FOAF_.Person),
+                (subject, FOAF_.name, lit(name)),
             ]
         self.person_triples[iri] = triples
         return iri
@@ -151,13 +178,13 @@ class _Mapper:
         if iri not in self.org_triples:
             subject = node(iri)
             triples: list[Triple] = [
-                (subject, A, p(SCHEMA.Organization)),
-                (subject, A, p(FOAF.Organization)),
-                (subject, p(SKOS.notation), lit(code.casefold())),
+                (subject, A, SCHEMA_.Organization),
+                (subject, A, FOAF_.Organization),
+                (subject, SKOS_.notation, lit(code.casefold())),
             ]
             name = self.reference.organisations.get(code.casefold())
             if name:
-                triples.append((subject, p(SCHEMA.name), lit(name)))
+                triples.append((subject, SCHEMA_.name, lit(name)))
             else:
                 self.diagnostics.append(
                     warning(
@@ -179,58 +206,58 @@ class _Mapper:
         where = (first.source, first.line)
         s = node(paper.iri)
         out: list[Triple] = [
-            (s, A, p(SCHEMA.ScholarlyArticle)),
-            (s, A, p(FABIO.Preprint)),
-            (s, p(SCHEMA.isPartOf), node(self.iris.venue)),
-            (s, p(KG.authorListComplete), typed(bool(paper.authors) and not paper.et_al, T_BOOL)),
-            (s, p(KG.shownAuthorCount), typed(len(paper.authors), T_INT)),
-            (s, p(KG.hasCode), typed(paper.code_flag or bool(paper.repositories), T_BOOL)),
+            (s, A, SCHEMA_.ScholarlyArticle),
+            (s, A, FABIO_.Preprint),
+            (s, SCHEMA_.isPartOf, node(self.iris.venue)),
+            (s, KG_.authorListComplete, typed(bool(paper.authors) and not paper.et_al, T_BOOL)),
+            (s, KG_.shownAuthorCount, typed(len(paper.authors), T_INT)),
+            (s, KG_.hasCode, typed(paper.code_flag or bool(paper.repositories), T_BOOL)),
         ]
         if paper.title:
-            out.append((s, p(DCTERMS.title), lit(paper.title)))
+            out.append((s, DCTERMS_.title, lit(paper.title)))
         if paper.abstract:
-            out.append((s, p(DCTERMS.abstract), lit(paper.abstract)))
+            out.append((s, DCTERMS_.abstract, lit(paper.abstract)))
         if paper.date:
             out.append(
                 (
                     s,
-                    p(DCTERMS.issued),
+                    DCTERMS_.issued,
                     typed(paper.date, T_DATE if len(paper.date) == 10 else T_YEAR),
                 )
             )
-            out.append((s, p(KG.issuedYearInferred), typed(paper.date_inferred_year, T_BOOL)))
+            out.append((s, KG_.issuedYearInferred, typed(paper.date_inferred_year, T_BOOL)))
         if paper.category:
-            out.append((s, p(DCTERMS.subject), node(self.topic(paper.category, where))))
+            out.append((s, DCTERMS_.subject, node(self.topic(paper.category, where))))
         for ordinal, name in enumerate(paper.authors, 1):
             person = node(self.person(name))
             authorship = node(f"{paper.iri}/authorship/{ordinal}")
             out += [
-                (s, p(KG.hasAuthorship), authorship),
-                (s, p(DCTERMS.creator), person),
-                (authorship, A, p(KG.Authorship)),
-                (authorship, p(KG.authorshipOf), s),
-                (authorship, p(KG.author), person),
-                (authorship, p(KG.ordinal), typed(ordinal, T_INT)),
-                (authorship, p(KG.printedName), lit(name)),
+                (s, KG_.hasAuthorship, authorship),
+                (s, DCTERMS_.creator, person),
+                (authorship, A, KG_.Authorship),
+                (authorship, KG_.authorshipOf, s),
+                (authorship, KG_.author, person),
+                (authorship, KG_.ordinal, typed(ordinal, T_INT)),
+                (authorship, KG_.printedName, lit(name)),
             ]
         for creator in paper.creators:
-            out.append((s, p(DCTERMS.creator), node(self.person(creator))))
+            out.append((s, DCTERMS_.creator, node(self.person(creator))))
         for code in paper.affiliations:
-            out.append((s, p(KG.affiliatedOrganization), node(self.organisation(code, where))))
+            out.append((s, KG_.affiliatedOrganization, node(self.organisation(code, where))))
         if paper.code_flag:
-            out.append((s, p(KG.codeEvidence), p(KG.CodeFlagEvidence)))
+            out.append((s, KG_.codeEvidence, KG_.CodeFlagEvidence))
         if paper.repositories:
-            out.append((s, p(KG.codeEvidence), p(KG.AbstractUrlEvidence)))
+            out.append((s, KG_.codeEvidence, KG_.AbstractUrlEvidence))
         for host, path, url in paper.repositories:
             repo = node(self.iris.repository(host, path))
             out += [
-                (s, p(KG.hasCodeRepository), repo),
-                (repo, A, p(SCHEMA.SoftwareSourceCode)),
-                (repo, p(SCHEMA.codeRepository), typed(url, T_URI)),
-                (repo, p(KG.repositoryOf), s),
+                (s, KG_.hasCodeRepository, repo),
+                (repo, A, SCHEMA_.SoftwareSourceCode),
+                (repo, SCHEMA_.codeRepository, typed(url, T_URI)),
+                (repo, KG_.repositoryOf, s),
             ]
         for url in paper.other_urls:
-            out.append((s, p(RDFS.seeAlso), node(_safe_iri(url))))
+            out.append((s, RDFS_.seeAlso, node(_safe_iri(url))))
         self.paper_triples[paper.iri] = out
         return out
 
@@ -238,21 +265,21 @@ class _Mapper:
         s = node(self.iris.listing(record.source, record.line))
         page = node(self.iris.page(record.source))
         out: list[Triple] = [
-            (s, A, p(KG.Listing)),
-            (s, p(KG.onPage), page),
-            (s, p(PROV.wasDerivedFrom), page),
-            (s, p(KG.line), typed(record.line, T_INT)),
-            (s, p(KG.listedPaper), node(paper_iri)),
-            (s, p(KG.recordForm), lit(record.form)),
-            (s, p(KG.codeFlag), typed(record.has_code, T_BOOL)),
-            (s, p(KG.printedAuthorCount), typed(len(record.authors), T_INT)),
+            (s, A, KG_.Listing),
+            (s, KG_.onPage, page),
+            (s, PROV_.wasDerivedFrom, page),
+            (s, KG_.line, typed(record.line, T_INT)),
+            (s, KG_.listedPaper, node(paper_iri)),
+            (s, KG_.recordForm, lit(record.form)),
+            (s, KG_.codeFlag, typed(record.has_code, T_BOOL)),
+            (s, KG_.printedAuthorCount, typed(len(record.authors), T_INT)),
         ]
         if record.category:
-            out.append((s, p(KG.printedCategory), lit(record.category)))
+            out.append((s, KG_.printedCategory, lit(record.category)))
         if record.date:
-            out.append((s, p(KG.printedDate), lit(record.date)))
+            out.append((s, KG_.printedDate, lit(record.date)))
         if record.score is not None:
-            out.append((s, p(KG.score), typed(_decimal(record.score), T_DEC)))
+            out.append((s, KG_.score, typed(_decimal(record.score), T_DEC)))
         return out
 
     def profile(self, profile: ProfileRecord) -> list[Triple]:
@@ -261,7 +288,7 @@ class _Mapper:
         if not profile.name:
             return out
         person = node(self.person(profile.name))
-        out.append((page, p(FOAF.primaryTopic), person))
+        out.append((page, FOAF_.primaryTopic, person))
         metrics = {
             KG.hIndex: (profile.h_index, T_INT),
             KG.paperCount: (profile.paper_count, T_INT),
@@ -275,17 +302,17 @@ class _Mapper:
             return out
         obs = node(f"{self.iris.page(profile.source)}/metrics")
         out += [
-            (person, p(BIDO.holdsBibliometricDataInTime), obs),
-            (obs, A, p(KG.MetricsObservation)),
-            (obs, p(KG.observedOn), page),
-            (obs, p(KG.observedAt), typed(self.capture_date.isoformat(), T_DATE)),
+            (person, BIDO_.holdsBibliometricDataInTime, obs),
+            (obs, A, KG_.MetricsObservation),
+            (obs, KG_.observedOn, page),
+            (obs, KG_.observedAt, typed(self.capture_date.isoformat(), T_DATE)),
         ]
         for prop, (value, datatype) in present.items():
             text = _decimal(float(value)) if datatype == T_DEC else str(value)  # type: ignore[arg-type]
             out.append((obs, p(prop), typed(text, datatype)))
         if profile.primary_category:
             topic = self.topic(profile.primary_category, (profile.source, profile.line))
-            out.append((obs, p(KG.primaryCategory), node(topic)))
+            out.append((obs, KG_.primaryCategory, node(topic)))
         return out
 
     # -- pages ----------------------------------------------------------------------------
@@ -333,21 +360,21 @@ class _Mapper:
         else:
             layout = "listing"
         return [
-            (page, A, p(KG.SourcePage)),
-            (page, A, p(PROV.Entity)),
-            (page, p(DCTERMS.identifier), lit(info.source)),
-            (page, p(KG.sha256), lit(info.sha256)),
-            (page, p(KG.capturedOn), typed(self.capture_date.isoformat(), T_DATE)),
-            (page, p(KG.pageLayout), lit(layout)),
-            (page, p(VOID.inDataset), node(self.iris.dataset)),
+            (page, A, KG_.SourcePage),
+            (page, A, PROV_.Entity),
+            (page, DCTERMS_.identifier, lit(info.source)),
+            (page, KG_.sha256, lit(info.sha256)),
+            (page, KG_.capturedOn, typed(self.capture_date.isoformat(), T_DATE)),
+            (page, KG_.pageLayout, lit(layout)),
+            (page, VOID_.inDataset, node(self.iris.dataset)),
         ]
 
     def venue(self) -> list[Triple]:
         v = node(self.iris.venue)
         return [
-            (v, A, p(SCHEMA.CreativeWorkSeries)),
-            (v, p(SCHEMA.name), lit("arXiv")),
-            (v, p(SCHEMA.url), node("https://arxiv.org/")),
+            (v, A, SCHEMA_.CreativeWorkSeries),
+            (v, SCHEMA_.name, lit("arXiv")),
+            (v, SCHEMA_.url, node("https://arxiv.org/")),
         ]
 
 
@@ -368,59 +395,61 @@ def map_records(
 ) -> Mapped:
     """Build every quad: page graphs, the taxonomy graph and the dataset description."""
     mapper = _Mapper(merged, pages, iris, reference, capture_date)
-    graphs = mapper.page_graphs()
+    graphs = {iri: set(triples) for iri, triples in mapper.page_graphs().items()}
+    taxonomy: set[Triple] = {
+        (t.subject, t.predicate, t.object)  # type: ignore[misc]  # the taxonomy has no bnodes
+        for t in reference.taxonomy
+    }
     quads: list[ox.Quad] = []
-    for graph_iri, triples in graphs.items():
+    for graph_iri, triples in [*graphs.items(), (TAXONOMY_GRAPH, taxonomy)]:
         g = node(graph_iri)
-        quads.extend(ox.Quad(s, pr, o, g) for s, pr, o in set(triples))
-    taxonomy = node(TAXONOMY_GRAPH)
-    quads.extend(ox.Quad(t.subject, t.predicate, t.object, taxonomy) for t in reference.taxonomy)
-    quads.extend(describe_dataset(quads, iris, sorted(graphs), capture_date))
+        quads.extend([ox.Quad(s, pr, o, g) for s, pr, o in triples])
+    union = taxonomy.union(*graphs.values())
+    quads.extend(describe_dataset(union, iris, sorted(graphs), capture_date))
     return Mapped(quads, tuple(sorted(set(mapper.diagnostics))))
 
 
 def describe_dataset(
-    quads: Sequence[ox.Quad], iris: Iris, page_graphs: Sequence[str], capture_date: date
+    triples: set[Triple], iris: Iris, page_graphs: Sequence[str], capture_date: date
 ) -> list[ox.Quad]:
-    """VoID/DCAT description with counts computed from the quads themselves."""
-    triples = {q.triple for q in quads}
-    subjects = {t.subject for t in triples}
-    properties = {t.predicate for t in triples}
+    """VoID/DCAT description with counts computed from the (union) triples themselves."""
+    subjects = {s for s, _, _ in triples}
+    properties = {pr for _, pr, _ in triples}
     classes: dict[str, set[object]] = defaultdict(set)
-    for t in triples:
-        if t.predicate == A and isinstance(t.object, ox.NamedNode):
-            classes[t.object.value].add(t.subject)
-    entities = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
+    for s, pr, o in triples:
+        if pr == A and isinstance(o, ox.NamedNode):
+            classes[o.value].add(s)
+    entities = subjects  # every subject we mint is an IRI: no blank nodes
     d, g = node(iris.dataset), node(iris.dataset_graph)
     out: list[Triple] = [
-        (d, A, p(VOID.Dataset)),
-        (d, A, p(DCAT.Dataset)),
-        (d, p(DCTERMS.title), lit("Scholarly knowledge graph built by kg")),
+        (d, A, VOID_.Dataset),
+        (d, A, DCAT_.Dataset),
+        (d, DCTERMS_.title, lit("Scholarly knowledge graph built by kg")),
         (
             d,
-            p(DCTERMS.description),
+            DCTERMS_.description,
             lit(
                 "Papers, people, topics, organisations and code repositories read from scraped "
                 "arXiv author pages; one named graph per source page."
             ),
         ),
-        (d, p(DCTERMS.created), typed(capture_date.isoformat(), T_DATE)),
-        (d, p(VOID.triples), typed(len(triples), T_INT)),
-        (d, p(VOID.entities), typed(len(entities), T_INT)),
-        (d, p(VOID.distinctSubjects), typed(len(subjects), T_INT)),
-        (d, p(VOID.properties), typed(len(properties), T_INT)),
-        (d, p(VOID.classes), typed(len(classes), T_INT)),
-        (d, p(VOID.vocabulary), node(str(KG))),
+        (d, DCTERMS_.created, typed(capture_date.isoformat(), T_DATE)),
+        (d, VOID_.triples, typed(len(triples), T_INT)),
+        (d, VOID_.entities, typed(len(entities), T_INT)),
+        (d, VOID_.distinctSubjects, typed(len(subjects), T_INT)),
+        (d, VOID_.properties, typed(len(properties), T_INT)),
+        (d, VOID_.classes, typed(len(classes), T_INT)),
+        (d, VOID_.vocabulary, node(str(KG))),
     ]
     for cls in sorted(classes):
         part = node(f"{iris.dataset}/class/{_short(cls)}")
         out += [
-            (d, p(VOID.classPartition), part),
-            (part, p(VOID["class"]), node(cls)),
-            (part, p(VOID.entities), typed(len(classes[cls]), T_INT)),
+            (d, VOID_.classPartition, part),
+            (part, VOID_["class"], node(cls)),
+            (part, VOID_.entities, typed(len(classes[cls]), T_INT)),
         ]
     for graph in page_graphs:
-        out.append((d, p(VOID.subset), node(graph)))
+        out.append((d, VOID_.subset, node(graph)))
     return [ox.Quad(s, pr, o, g) for s, pr, o in out]
 
 

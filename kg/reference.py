@@ -28,7 +28,16 @@ class Reference:
         """Categories a printed code may mean: ``CL`` -> [cs.CL]; ``CO`` -> three."""
         if code in self.notations:
             return [code]
-        return sorted(n for n in self.notations if "." in n and n.split(".", 1)[1] == code)
+        return list(_by_suffix(self.notations).get(code, ()))
+
+
+@cache
+def _by_suffix(notations: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for notation in sorted(notations):
+        if "." in notation:
+            table.setdefault(notation.split(".", 1)[1], []).append(notation)
+    return {code: tuple(found) for code, found in table.items()}
 
 
 @cache

@@ -20,6 +20,7 @@ description), held in an in-memory Oxigraph store. How validation stays fast (is
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -120,12 +121,12 @@ def load_shapes(shapes_dir: Path = SHAPES_DIR) -> rdflib.Graph:
     return graph
 
 
-def data_store(data: Data) -> tuple[ox.Store, int | None]:
-    """The data as an Oxigraph store, and the number of quads loaded into it (if loaded)."""
-    if isinstance(data, ox.Store):
-        return data, None
+def data_store(data: Data) -> tuple[ox.Store, int]:
+    """The data in a fresh in-memory Oxigraph store, and the number of quads loaded."""
     items: Iterable[ox.Quad | ox.Triple]
-    if isinstance(data, rdflib.Dataset):
+    if isinstance(data, ox.Store):  # copied: forked workers must not share a store on disk
+        items = data.quads_for_pattern(None, None, None, None)
+    elif isinstance(data, rdflib.Dataset):
         items = [_triple(s, p, o) for s, p, o, _ in data.quads()]
     elif isinstance(data, rdflib.Graph):
         items = [_triple(s, p, o) for s, p, o in data]
@@ -158,13 +159,24 @@ def _ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def _rdflib(term: object) -> URIRef | BNode | Literal:
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return Literal(term.value, datatype=_datatype(term.datatype.value))
     assert isinstance(term, ox.BlankNode)
     return BNode(term.value)
+
+
+def _iri(value: str) -> URIRef:
+    # Oxigraph has already checked the IRI; URIRef() would check it again, and a URIRef is
+    # a str with no state of its own.
+    return str.__new__(URIRef, value)
+
+
+@functools.cache
+def _datatype(value: str) -> URIRef:
+    return URIRef(value)
 
 
 class _DataGraph(OxigraphDataGraph):
@@ -477,8 +489,7 @@ def validate(
             tasks = [_Task("count"), _Task("all")]
             shards = 1
         else:
-            big = size is None or size >= INLINE_BELOW
-            shards = workers if big else 1
+            shards = workers if size >= INLINE_BELOW else 1
             tasks = _plan(store, shapes, shards)
         triples, raw = 0, []
         for counted, chunk in _map(tasks, shards):
@@ -682,8 +693,6 @@ def report_json(report: Report) -> str:
 
 def report_turtle(report: Report, prefixes: Mapping[str, str] | None = None) -> str:
     """The SHACL validation report graph (sh:ValidationReport), deterministic."""
-    from kg.export import dumps  # the project's deterministic Turtle writer
-
     sh, width = str(SH), len(str(len(report.results)))
     root = ox.BlankNode("report")
     boolean = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
@@ -712,8 +721,23 @@ def report_turtle(report: Report, prefixes: Mapping[str, str] | None = None) -> 
             triples.append((path, sh + "inversePath", _term_of(r.path[1:])))
         elif r.path:
             triples.append((node, sh + "resultPath", _term_of(r.path)))
-    quads = [ox.Quad(s, ox.NamedNode(p), o) for s, p, o in triples]
-    return dumps(quads, "turtle", _all_prefixes(prefixes)).decode("utf-8")
+    return _turtle([ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples], prefixes)
+
+
+def _turtle(triples: list[ox.Triple], prefixes: Mapping[str, str] | None) -> str:
+    """Deterministic Turtle: triples sorted by subject (rdf:type first), then predicate and
+    object; only the prefixes used, sorted (Oxigraph writes them in hash order)."""
+    rdf_type = str(RDF.type)
+
+    def key(t: ox.Triple) -> tuple[str, bool, str, str]:
+        return (str(t.subject), t.predicate.value != rdf_type, t.predicate.value, str(t.object))
+
+    names = _all_prefixes(prefixes)
+    body = ox.serialize(sorted(set(triples), key=key), format=ox.RdfFormat.TURTLE, prefixes=names)
+    lines = (body or b"").decode("utf-8").splitlines(keepends=True)
+    rest = "".join(line for line in lines if not line.startswith("@prefix "))
+    used = [(k, v) for k, v in sorted(names.items()) if re.search(rf"(?<![\w-]){k}:", rest)]
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in used) + "\n" + rest
 
 
 def _term_of(text: str) -> ox.NamedNode | ox.BlankNode:

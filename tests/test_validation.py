@@ -600,7 +600,7 @@ def seed_report(seed_quads: list[ox.Quad], shapes: rdflib.Graph) -> Report:
 def test_shapes_are_valid_shacl(shapes: rdflib.Graph) -> None:
     """shapes/ conforms to the W3C SHACL-for-SHACL shapes graph (a local copy)."""
     shsh = rdflib.Graph().parse(CASES / "shacl-shacl.ttl", format="turtle")
-    conforms, _, text = pyshacl.validate(shapes, shacl_graph=shsh, inference="rdfs")
+    conforms, _, text = pyshacl.validate(shapes, shacl_graph=shsh, inference="none")
     assert conforms, text
 
 
@@ -815,8 +815,8 @@ def test_validate_the_built_store(built: Path) -> None:
     assert code == 0
     assert "WARNING kgsh:AmbiguousTopic-ambiguous (ambiguity): 3 results" in stdout
     assert "[002_1a5fe52f65ecc1db.txt:31] topic:CV" in stdout
-    summary = "conforms: 0 violations, 5 warnings, 8 infos (4471 triples, 121 shapes)"
-    assert stderr == f"kg: validation: {summary}\n"
+    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 121 shapes\)"
+    assert re.fullmatch(f"kg: validation: {summary}\n", stderr), stderr
 
 
 def test_validate_files(tmp_path: Path) -> None:
