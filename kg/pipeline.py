@@ -5,8 +5,11 @@ Pure apart from reading the pages; writing outputs is the caller's (CLI's) edge.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +19,7 @@ from kg.diagnostics import Diagnostic, Severity
 from kg.identity import Iris, merge
 from kg.mapping import PageInfo, map_records
 from kg.pages import Page, read_pages
-from kg.records import Record, parse_pages
+from kg.records import Parsed, Record, build_lexicon, parse_page, parse_pages
 from kg.reference import Reference, load_reference
 from kg.vocab import DCTERMS, KG, RDF, SCHEMA
 
@@ -39,7 +42,7 @@ def build_graph(
 ) -> Built:
     say = progress or (lambda _: None)
     say(f"parsing {len(pages)} pages")
-    parsed = parse_pages(pages, settings.capture_date)
+    parsed = parse_pages_in_parallel(pages, settings.capture_date)
     iris = Iris(settings.base_iri)
     say(f"merging {len(parsed.records)} records")
     merged = merge(parsed.records, iris)
@@ -53,6 +56,44 @@ def build_graph(
     )
     diagnostics = tuple(sorted(parsed.diagnostics + mapped.diagnostics))
     return Built(tuple(pages), parsed.records, mapped.quads, diagnostics)
+
+
+# Below this many lines a second process costs more than it saves.
+PARALLEL_MIN_LINES = 20_000
+_SHARED: dict[str, object] = {}  # what forked workers inherit instead of unpickling
+
+
+def parse_pages_in_parallel(
+    pages: Sequence[Page], capture_date: date, workers: int | None = None
+) -> Parsed:
+    """parse_pages on every core: pages are independent once the lexicon is built.
+
+    Workers are forked, so they inherit the pages and the lexicon; only page indices go
+    out and records come back. The result is identical to the serial one (same order).
+    """
+    workers = workers or min(len(pages), os.cpu_count() or 1)
+    if workers < 2 or sum(len(p.lines) for p in pages) < PARALLEL_MIN_LINES:
+        return parse_pages(pages, capture_date)
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return parse_pages(pages, capture_date)
+    _SHARED.update(pages=pages, lexicon=build_lexicon(pages), capture_date=capture_date)
+    try:
+        with context.Pool(workers) as pool:
+            parts = pool.map(_parse_shared, range(len(pages)), chunksize=1)
+    finally:
+        _SHARED.clear()
+    return Parsed(
+        tuple(r for part in parts for r in part.records),
+        tuple(d for part in parts for d in part.diagnostics),
+    )
+
+
+def _parse_shared(index: int) -> Parsed:
+    pages = _SHARED["pages"]
+    assert isinstance(pages, Sequence)
+    return parse_page(pages[index], _SHARED["capture_date"], _SHARED["lexicon"])  # type: ignore[arg-type]
 
 
 def build_from_paths(

@@ -299,3 +299,16 @@ def test_an_interrupted_build_leaves_the_previous_output(
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert store_quads(out) == store_quads(built)
+
+
+def test_parallel_parsing_gives_exactly_the_serial_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+    from kg.config import DEFAULT_CAPTURE_DATE
+    from kg.pages import read_pages
+    from kg.records import parse_pages
+
+    monkeypatch.setattr(kg.pipeline, "PARALLEL_MIN_LINES", 0)  # the seeds are small
+    pages = list(read_pages([SEEDS]))
+    parallel = kg.pipeline.parse_pages_in_parallel(pages, DEFAULT_CAPTURE_DATE, workers=2)
+    assert parallel == parse_pages(pages, DEFAULT_CAPTURE_DATE)
+    assert len(parallel.records) == 89
