@@ -212,7 +212,14 @@ def build(
       kg build seeds/ -o out/
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
     """
-    from kg.export import load_context, prefixes_for, publish, staging_folder, write_exports
+    from kg.export import (
+        load_context,
+        prefixes_for,
+        publish,
+        sorted_nquads,
+        staging_folder,
+        write_exports,
+    )
     from kg.pipeline import build_from_paths, count_diagnostics, summarise
     from kg.reference import ONTOLOGY_DIR
     from kg.store import store_path, write_store
@@ -224,12 +231,11 @@ def build(
     # interrupted build leaves the previous output whole.
     with staging_folder(settings.out_dir) as staging:
         progress(f"writing exports to {settings.out_dir}/")
-        write_exports(
-            built.quads, staging, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-        )
+        pairs = sorted_nquads(built.quads)  # sorted once for every export and the store
+        write_exports(pairs, staging, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR))
         write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
         progress("filling the embedded store")
-        write_store(built.quads, store_path(staging))
+        write_store(built.quads, store_path(staging), pairs)
         report = validate_build(built.quads, staging, settings.base_iri) if validate else None
         publish(staging, settings.out_dir)
     counts = {

@@ -321,10 +321,13 @@ def load_context(ontology_dir: Path) -> dict[str, Any]:
 
 
 def write_exports(
-    quads: list[ox.Quad], out_dir: Path, prefixes: dict[str, str], context: dict[str, Any]
+    pairs: list[tuple[bytes, bytes]],
+    out_dir: Path,
+    prefixes: dict[str, str],
+    context: dict[str, Any],
 ) -> list[Path]:
+    """Write every format from quads sorted by ``sorted_nquads``."""
     written = []
-    pairs = sorted_nquads(quads)
     for fmt, name in FORMATS.items():
         path = out_dir / name
         write_atomic(path, dumps_sorted(pairs, fmt, prefixes, context))

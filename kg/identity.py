@@ -91,7 +91,7 @@ class MergedPaper:
     code_flag: bool = False
     repositories: tuple[tuple[str, str, str], ...] = ()  # (host, owner/name, printed URL)
     other_urls: tuple[str, ...] = ()
-    creators: tuple[str, ...] = ()  # page subjects of abstract-only listings
+    creators: tuple[str, ...] = ()  # the people whose profile pages list this paper
 
 
 @dataclass(frozen=True)
@@ -168,10 +168,10 @@ def _merge_listings(paper: MergedPaper, subjects: dict[str, ProfileRecord]) -> N
                 repositories.setdefault((host, path.casefold()), f"https://{host}/{path}")
     paper.repositories = tuple((h, p, url) for (h, p), url in sorted(repositories.items()))
     paper.other_urls = tuple(sorted(others))
+    # A profile (or abstract-only) page lists its person's papers: that person is a creator
+    # even where the printed list stops at "et al." before reaching them.
     creators = {
-        subjects[r.source].name
-        for r in listings
-        if r.form == "abstract" and r.source in subjects and subjects[r.source].name
+        canonical(subjects[r.source].name or "") for r in listings if r.source in subjects
     }
     paper.creators = tuple(sorted(c for c in creators if c))
 

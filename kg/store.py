@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.export import nquads_text, sorted_nquads, sorted_ntriples
 
 STORE_NAME = "store"
 
@@ -32,17 +33,24 @@ def store_path(out_dir: Path) -> Path:
     return out_dir / STORE_NAME
 
 
-def write_store(quads: Iterable[ox.Quad], path: Path) -> None:
-    """Load quads into a new store at ``path``, replacing any old one only when complete."""
+def write_store(
+    quads: Iterable[ox.Quad], path: Path, pairs: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Load quads into a new store at ``path``, replacing any old one only when complete.
+
+    ``pairs`` are the quads as ``kg.export.sorted_nquads`` gives them, when the caller has
+    them already: the store is loaded from N-Quads text, which Oxigraph parses in Rust
+    far faster than Python hands it term objects.
+    """
+    pairs = pairs if pairs is not None else sorted_nquads(quads)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
     stale = path.with_name(f".{path.name}.old-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = ox.Store(str(fresh))
-        quads = list(quads)
-        store.bulk_extend(quads)
-        store.bulk_extend(union_default_graph(quads))
+        store.bulk_load(nquads_text(pairs), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(union_default_graph(pairs), format=ox.RdfFormat.N_TRIPLES)
         store.flush()
         store.optimize()
         del store  # closes the database before the folder moves
@@ -56,15 +64,14 @@ def write_store(quads: Iterable[ox.Quad], path: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def union_default_graph(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Each triple of every named graph once, in the default graph.
+def union_default_graph(pairs: list[tuple[bytes, bytes]]) -> bytes:
+    """Each triple of every named graph once, as N-Triples for the default graph.
 
     Oxigraph's union-of-named-graphs view is a bag (a triple in three page graphs matches
     three times); a deduplicated default graph gives plain queries set semantics, the same
     triples as graph.ttl, and the same answers locally and on a server that got it too.
     """
-    default = ox.DefaultGraph()
-    return [ox.Quad(t.subject, t.predicate, t.object, default) for t in {q.triple for q in quads}]
+    return sorted_ntriples(pairs)
 
 
 @contextmanager

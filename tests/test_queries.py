@@ -3,7 +3,10 @@
 Every saved query answers its question on the seed graph with a hand-checked result: the
 expected rows below were worked out from seeds/*.txt and the merge rules of MODEL.md (the
 same paper on several pages counts once; its author list is the longest one printed), not
-copied from the engine. Then: headers, typed and safe parameter binding, read-only by
+copied from the engine. A paper's dcterms:creator values are its printed names plus the
+person of every profile or abstract-only page that lists it (Xingtai Lv of all 17 papers on
+page 001, Biqing Qi of all 29 on page 004, even behind "et al."); its kg:Authorship nodes
+hold the printed names only. Then: headers, typed and safe parameter binding, read-only by
 default, parser errors with line and column, the output formats parsed back, and the same
 rows from a real Oxigraph server as from the embedded store.
 """
@@ -135,12 +138,17 @@ def test_every_saved_query_parses_and_documents_itself(query: SavedQuery) -> Non
 # -- hand-checked answers on the seeds ----------------------------------------------------
 
 KZ_COAUTHORS = [
-    # Biqing Qi: CRaSh, Zero Shot Hypothesis Proposers, Biomedical Hypothesis Generators,
-    # Towards Building Specialized Generalist AI, Intuitive Fine-Tuning, PaD.
-    ("Biqing Qi", "6"),
+    # Biqing Qi, printed on: CRaSh, Zero Shot Hypothesis Proposers, Biomedical Hypothesis
+    # Generators, Towards Building Specialized Generalist AI, Intuitive Fine-Tuning, PaD; and,
+    # as the person of page 004, behind "et al." on: Survey of RL, Fast and Slow Generating,
+    # UltraMedical, TTRL, CoGenesis, GenPRM.
+    ("Biqing Qi", "12"),
+    # Xingtai Lv, printed on: Post-Trained MoE, Scalable Efficient Training, Technologies; as
+    # the person of page 001: Survey of RL, Fast and Slow Generating, UltraMedical,
+    # Intuitive Fine-Tuning.
+    ("Xingtai Lv", "7"),
     ("Ermo Hua", "3"),  # CoGenesis, UltraMedical, Intuitive Fine-Tuning
     ("Ning Ding", "3"),  # CRaSh, Fast and Slow Generating, Scalable Efficient Training
-    ("Xingtai Lv", "3"),  # Post-Trained MoE, Scalable Efficient Training, Technologies
     ("Jianyu Wang", "2"),  # CoGenesis, Fast and Slow Generating
     ("Li Sheng", "2"),  # TTRL, Post-Trained MoE
     ("Yuxin Zuo", "2"),  # TTRL, Survey of RL
@@ -208,12 +216,30 @@ def check_coauthors(rows: list[dict[str, str]]) -> None:
 
 
 def check_collaboration_candidates(rows: list[dict[str, str]]) -> None:
-    # Shared co-authors of Kaiyan Zhang who never co-authored with them, k = 2.
+    # Shared co-authors of Kaiyan Zhang who never co-authored with them, k = 2. Xingtai Lv
+    # creates every paper on page 001 and Biqing Qi every paper on page 004, so the names
+    # printed there meet them too. Che Jiang: Fourier (Ermo Hua, Lv; Qi by page 004) and
+    # Qi's hallucination papers; Junqi Gao: Can 1B LLM (Runze Liu, Jian Zhao; Qi by 004);
+    # Shang Qu: the two Automating Exploratory papers (Ning Ding; Lv by 001) and MedXpertQA
+    # (Yuxin Zuo). With Ning Ding and Lv on page 001: OpenDelta (Shengding Hu, Weilin Zhao),
+    # SoRA (Qiaosen Wang), Mastering (Yulin Chen, Ganqu Cui), Automating (Linhai Xie). With
+    # Xuekai Zhu and Lv: How to Synthesize (Daixuan Cheng, Hengli Li), FlowRL (Dinghuai
+    # Zhang). With Ermo Hua and Qi: Retrieval-Augmented VQA (Xinwei Long, Zhiyuan Ma).
     assert columns(rows, "candidate", "shared", "through") == [
         ("Che Jiang", "3", "Biqing Qi; Ermo Hua; Xingtai Lv"),
         ("Junqi Gao", "3", "Biqing Qi; Jian Zhao; Runze Liu"),
+        ("Shang Qu", "3", "Ning Ding; Xingtai Lv; Yuxin Zuo"),
+        ("Daixuan Cheng", "2", "Xingtai Lv; Xuekai Zhu"),
+        ("Dinghuai Zhang", "2", "Xingtai Lv; Xuekai Zhu"),
+        ("Ganqu Cui", "2", "Ning Ding; Xingtai Lv"),
+        ("Hengli Li", "2", "Xingtai Lv; Xuekai Zhu"),
+        ("Linhai Xie", "2", "Ning Ding; Xingtai Lv"),
         ("Qiaosen Wang", "2", "Ning Ding; Xingtai Lv"),
-        ("Shang Qu", "2", "Ning Ding; Yuxin Zuo"),
+        ("Shengding Hu", "2", "Ning Ding; Xingtai Lv"),
+        ("Weilin Zhao", "2", "Ning Ding; Xingtai Lv"),
+        ("Xinwei Long", "2", "Biqing Qi; Ermo Hua"),
+        ("Yulin Chen", "2", "Ning Ding; Xingtai Lv"),
+        ("Zhiyuan Ma", "2", "Biqing Qi; Ermo Hua"),
     ]
 
 
@@ -235,16 +261,23 @@ def check_topic_profile(rows: list[dict[str, str]]) -> None:
 
 def check_topic_cooccurrence(rows: list[dict[str, str]]) -> None:
     # The circle: Kaiyan Zhang and the 16 co-authors above; pairs of topics both published
-    # in by one member, with the members' papers in each topic.
+    # in by one member, with the members' papers in each topic. Biqing Qi now has all 29
+    # papers of page 004 (17 CL, 5 AI, 4 CV, 2 LG, 1 NE) and Xingtai Lv all 17 of page 001
+    # (8 CL, 6 LG, 3 AI). CL+LG: Kaiyan Zhang, Lv, Qi, Ning Ding, Li Sheng, Yuxin Zuo,
+    # Xuekai Zhu; AI+CL: Lv, Qi, Ning Ding, Yuxin Zuo (MedXpertQA), Ermo Hua (Fourier);
+    # AI+LG: Lv, Qi, Ning Ding, Yuxin Zuo; CV with AI or CL: Qi, Ermo Hua (Retrieval-Augmented
+    # VQA); NE (Evolution of Thought) and CV+LG: Qi alone.
     assert columns(rows, "topic_1", "topic_2", "people", "papers_1", "papers_2") == [
-        ("cs.CL", "cs.LG", "6", "16", "5"),
-        ("cs.AI", "cs.CL", "5", "7", "16"),
-        ("cs.AI", "cs.LG", "3", "4", "4"),
-        ("CV", "cs.AI", "2", "2", "4"),
-        ("CV", "cs.CL", "2", "2", "10"),
-        ("CV", "cs.NE", "1", "1", "1"),
-        ("cs.AI", "cs.NE", "1", "3", "1"),
-        ("cs.CL", "cs.NE", "1", "8", "1"),
+        ("cs.CL", "cs.LG", "7", "21", "8"),
+        ("cs.AI", "cs.CL", "5", "8", "21"),
+        ("cs.AI", "cs.LG", "4", "8", "8"),
+        ("CV", "cs.AI", "2", "4", "5"),
+        ("CV", "cs.CL", "2", "4", "17"),
+        ("CV", "cs.LG", "1", "4", "2"),
+        ("CV", "cs.NE", "1", "4", "1"),
+        ("cs.AI", "cs.NE", "1", "5", "1"),
+        ("cs.CL", "cs.NE", "1", "17", "1"),
+        ("cs.LG", "cs.NE", "1", "2", "1"),
     ]
 
 
@@ -358,8 +391,11 @@ def check_ambiguous_names(rows: list[dict[str, str]]) -> None:
 
 def check_truncated_author_lists(rows: list[dict[str, str]]) -> None:
     cells = ("page", "owner", "listings", "complete_lists", "et_al", "no_authors", "owner_hidden")
+    # owner_hidden: the page's person is not among the printed authors (kg:Authorship),
+    # although they are a dcterms:creator of every paper on their page.
     assert columns(rows, *cells) == [
-        (P000, "Xingyu Lu", "5", "0", "0", "5", "0"),
+        # five bare abstracts: no printed authors, so Xingyu Lu is printed on none
+        (P000, "Xingyu Lu", "5", "0", "0", "5", "5"),
         # Xingtai Lv is among the names shown on 6 of the 17 listings
         (P001, "Xingtai Lv", "17", "0", "17", "0", "11"),
         (P002, "", "18", "0", "18", "0", "0"),
@@ -371,12 +407,31 @@ def check_truncated_author_lists(rows: list[dict[str, str]]) -> None:
 
 
 def check_connection(rows: list[dict[str, str]]) -> None:
-    # Kaiyan Zhang - Biqing Qi / Jian Zhao / Runze Liu - Junqi Gao - Aijia Zhang
-    # (Junqi Gao's "Efficient Memory Module" lists Dong Li, Aijia Zhang, Junqi Gao).
+    # "An Efficient Memory Module" prints Dong Li, Aijia Zhang, Junqi Gao et al. and is on
+    # Biqing Qi's page 004, so she is its creator too: Kaiyan Zhang - Biqing Qi - Aijia Zhang.
+    # Three hops: through any co-author of both Kaiyan Zhang and Biqing Qi (all of his but
+    # Youbang Sun), or Biqing Qi / Jian Zhao / Runze Liu - Junqi Gao (Can 1B LLM), or
+    # Biqing Qi - Dong Li.
     assert columns(rows, "hops", "via_1", "via_2") == [
+        ("2", "Biqing Qi", ""),
+        ("3", "Bingxiang He", "Biqing Qi"),
+        ("3", "Biqing Qi", "Dong Li"),
         ("3", "Biqing Qi", "Junqi Gao"),
+        ("3", "Bowen Zhou", "Biqing Qi"),
+        ("3", "Ermo Hua", "Biqing Qi"),
+        ("3", "Haoxiang Li", "Biqing Qi"),
+        ("3", "Jian Zhao", "Biqing Qi"),
         ("3", "Jian Zhao", "Junqi Gao"),
+        ("3", "Jianyu Wang", "Biqing Qi"),
+        ("3", "Kai Tian", "Biqing Qi"),
+        ("3", "Li Sheng", "Biqing Qi"),
+        ("3", "Ning Ding", "Biqing Qi"),
+        ("3", "Runze Liu", "Biqing Qi"),
         ("3", "Runze Liu", "Junqi Gao"),
+        ("3", "Sihang Zeng", "Biqing Qi"),
+        ("3", "Xingtai Lv", "Biqing Qi"),
+        ("3", "Xuekai Zhu", "Biqing Qi"),
+        ("3", "Yuxin Zuo", "Biqing Qi"),
     ]
 
 
@@ -413,8 +468,14 @@ def test_parameters_change_the_answer(seed_store: ox.Store) -> None:
         ("Jiaxi Bi", "2"),
     ]
     direct = answer(seed_store, "connection", ("other", "Biqing Qi"))
-    assert columns(direct, "hops", "via_1")[:2] == [("1", ""), ("2", "Bowen Zhou")]
-    assert answer(seed_store, "connection", ("other", "Wenyu Du")) == []  # another component
+    # Bingxiang He: the Survey of RL prints Kaiyan Zhang and him, and is on Biqing Qi's page
+    assert columns(direct, "hops", "via_1")[:2] == [("1", ""), ("2", "Bingxiang He")]
+    # Biqing Qi creates SDAR and SDAR-VL (page 004), printed with Shuang Cheng, who is printed
+    # with Wenyu Du on Unlocking Continual Learning (page 003): the only route.
+    wenyu_du = answer(seed_store, "connection", ("other", "Wenyu Du"))
+    assert columns(wenyu_du, "hops", "via_1", "via_2") == [("3", "Biqing Qi", "Shuang Cheng")]
+    # Graphix-T5 (Jinyang Li, Binyuan Hui, Reynold Cheng; page 003 only) is its own component
+    assert answer(seed_store, "connection", ("other", "Jinyang Li")) == []
     cited = answer(seed_store, "top-authors-by-metric", ("metric", "kg:citationCount"))
     assert columns(cited, "name", "value") == [("Biqing Qi", "1387"), ("Xingtai Lv", "1150")]
     assert columns(answer(seed_store, "top-authors-by-metric", ("topic", "cs.LG")), "name") == []
@@ -422,7 +483,7 @@ def test_parameters_change_the_answer(seed_store: ox.Store) -> None:
     repos = [r for r in every if r["level"] == "repository"]
     assert len(repos) == 14 and {r["papers"] for r in repos} == {"1"}
     strict = answer(seed_store, "collaboration-candidates", ("k", "3"))
-    assert columns(strict, "candidate") == [("Che Jiang",), ("Junqi Gao",)]
+    assert columns(strict, "candidate") == [("Che Jiang",), ("Junqi Gao",), ("Shang Qu",)]
     recent = answer(seed_store, "code-repositories", ("since", "2025-03-01"))
     assert sorted(r["issued"] for r in recent) == [
         "2025-03-04", "2025-04-01", "2025-04-22", "2025-05-12", "2025-05-27", "2025-09-10",
@@ -538,7 +599,7 @@ def test_kg_query_runs_a_saved_query_with_no_parameters(seed_out: Path) -> None:
     assert code == 0, stderr
     table = list(csv.reader(io.StringIO(stdout)))  # piped: CSV
     assert table[0] == ["coauthor", "papers", "ambiguous", "person"]
-    assert table[1] == ["Biqing Qi", "6", "false", "Kaiyan Zhang"]
+    assert table[1] == ["Biqing Qi", "12", "false", "Kaiyan Zhang"]
     assert "16 results" in stderr
 
 
