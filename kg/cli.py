@@ -239,7 +239,6 @@ def build(
         report = validate_build(built.quads, staging, settings.base_iri) if validate else None
         publish(staging, settings.out_dir)
     counts = {
-        "pages read": len(built.pages),
         **summarise(built.quads),
         **count_diagnostics(built.diagnostics),
     }

@@ -143,6 +143,6 @@ def summarise(quads: Iterable[ox.Quad]) -> dict[str, int]:
 
 def count_diagnostics(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     return {
-        "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
-        "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+        "input errors (skipped)": sum(d.severity is Severity.ERROR for d in diagnostics),
+        "input warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
     }
