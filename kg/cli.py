@@ -513,6 +513,7 @@ def serve(port: int, out_dir: Path | None) -> None:
     def ready(url: str) -> None:
         click.echo(f"query UI:        {url}/")
         click.echo(f"SPARQL endpoint: {url}/query")
+        sys.stdout.flush()  # a script reading the URLs from a pipe needs them now
         progress(f"serving {store_path(settings.out_dir)} read-only; press Ctrl-C to stop")
 
     serve_store(store_path(settings.out_dir), port, ready)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -80,6 +81,7 @@ class Served:
         self.store = out / "store"
         self.default_triples = sum(1 for _ in ox.parse(path=out / "graph.ttl"))
         command = [sys.executable, "-m", "kg", "serve", "--port", str(self.port), "--out", str(out)]
+        self.printed = ""
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -92,10 +94,20 @@ class Served:
                 pytest.fail(f"kg serve exited with {self.process.returncode}: {err.decode()}")
             try:
                 self.query("ASK {}")
-                return
+                break
             except OSError:
                 time.sleep(0.1)
-        pytest.fail("kg serve did not answer within 30 s")
+        else:
+            pytest.fail("kg serve did not answer within 30 s")
+        # The server can answer a moment before kg prints its URLs: wait for them, so a
+        # signal sent next cannot race the printing.
+        assert self.process.stdout is not None
+        readable, _, _ = select.select([self.process.stdout], [], [], 30)
+        if not readable:
+            pytest.fail("kg serve answered but printed no URL within 30 s")
+        # Both URL lines come in one flush; read both here, because communicate() later
+        # reads the pipe's descriptor directly and would miss what this reader buffered.
+        self.printed = b"".join(self.process.stdout.readline() for _ in range(2)).decode()
 
     def query(self, sparql: str) -> dict[str, object]:
         body = urllib.parse.urlencode({"query": sparql}).encode()
@@ -108,7 +120,7 @@ class Served:
     def finish(self, signum: int) -> tuple[int, str, str]:
         self.process.send_signal(signum)
         out, err = self.process.communicate(timeout=20)
-        return self.process.returncode, out.decode(), err.decode()
+        return self.process.returncode, self.printed + out.decode(), err.decode()
 
     def cleanup(self) -> None:
         if self.process.poll() is None:
