@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
+from kgtest import build, run
 
 from kg.cli import main
 from kg.export import FORMATS
@@ -29,19 +30,10 @@ OX_FORMATS = {
 DATASET_FILES = {"graph.nq", "graph.trig", "graph.jsonld"}
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
-    code, _, stderr = run("build", str(SEEDS), "-o", str(out))
-    assert code == 0, stderr
-    return out
+    return build(SEEDS, out)
 
 
 def store_quads(out: Path) -> set[ox.Quad]:

@@ -26,9 +26,8 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from kgtest import build, run
 
-from kg.cli import main
 from kg.remote import (
     TMP_PREFIX,
     ConnectionFailed,
@@ -49,19 +48,6 @@ CHANGED_PAGE = "003_1e15edc5c0b8441e.txt"
 CHANGED_GRAPH = f"{BASE}page/{CHANGED_PAGE}"
 TIMEOUT = 10.0  # seconds, for every request the tests send themselves
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-def build(pages: Path, out: Path) -> Path:
-    code, _, stderr = run("build", str(pages), "-o", str(out))
-    assert code == 0, stderr
-    return out
 
 
 def kg_load(url: str, out: Path, *extra: str) -> tuple[int, str, str]:

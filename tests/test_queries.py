@@ -25,9 +25,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from kgtest import build, run
 
-from kg.cli import main
 from kg.errors import UsageError
 from kg.queries import (
     SavedQuery,
@@ -66,20 +65,11 @@ NASTY = [
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture(scope="session")
 def seed_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds built once: exports and the embedded store (read only: copy to change)."""
     out = tmp_path_factory.mktemp("queries-out")
-    code, _, stderr = run("build", str(SEEDS), "-o", str(out))
-    assert code == 0, stderr
-    return out
+    return build(SEEDS, out)
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from kgtest import run
 
-from kg.cli import main
 from kg.report import publish_folder, read_validation, summarise_validation
 from kg.report_data import Paper, Site
 from kg.report_html import slug_for, unique_slugs
@@ -36,13 +35,6 @@ VOID_ELEMENTS = {
     "track", "wbr",
 }  # fmt: skip
 SVG_SELF_CLOSING = {"line", "rect", "circle", "path", "polyline", "polygon", "ellipse", "use"}
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from kgtest import build, run
 
-from kg.cli import main
 from kg.errors import StoreError
 from kg.store import free_port, oxigraph_binary
 
@@ -34,19 +33,10 @@ TIMEOUT = 10.0
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("served")
-    code, _, stderr = run("build", str(SEEDS), "-o", str(out))
-    assert code == 0, stderr
-    return out
+    return build(SEEDS, out)
 
 
 @pytest.fixture

@@ -18,11 +18,10 @@ import pyoxigraph as ox
 import pyshacl
 import pytest
 import rdflib
-from click.testing import CliRunner
+from kgtest import run
 from rdflib.namespace import SH
 
 import kg.validation as validation
-from kg.cli import main
 from kg.config import Settings
 from kg.pipeline import build_from_paths
 from kg.validation import Report, Severity, load_shapes, report_json, report_text, validate
@@ -786,13 +785,6 @@ def test_report_formats(seed_report: Report) -> None:
 
 
 # -- the command line ------------------------------------------------------------------------
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

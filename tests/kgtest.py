@@ -1,0 +1,27 @@
+"""Helpers the test modules share (imported as ``kgtest``; pytest puts tests/ on the path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run ``kg ARGS`` in-process: (exit code, stdout, stderr); real errors are raised."""
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def build(pages: Path, out: Path, *extra: str) -> Path:
+    """``kg build PAGES -o OUT``, which must succeed; returns OUT."""
+    code, _, stderr = run("build", str(pages), "-o", str(out), *extra)
+    assert code == 0, stderr
+    return out
