@@ -2,4 +2,4 @@
 
 from kg.cli import main
 
-main()
+main(prog_name="kg")
