@@ -77,8 +77,11 @@ class Result:
     constraint: str | None = None  # sh:sourceConstraint (SPARQL-based constraints)
 
     def sort_key(self) -> tuple[Any, ...]:
+        # Every field takes part: two results may differ only in their constraint component
+        # (sh:datatype and sh:minInclusive on one value), and ties must not depend on order.
         return (self.severity.rank, self.shape, self.focus, self.path or "", self.value or "",
-                self.message)  # fmt: skip
+                self.message, self.component or "", self.constraint or "",
+                self.source or "", self.line or 0)  # fmt: skip
 
 
 @dataclass(frozen=True)
