@@ -213,33 +213,39 @@ def build(
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
     """
     from kg.export import (
+        FORMATS,
         load_context,
         prefixes_for,
         publish,
-        sorted_nquads,
         staging_folder,
         write_exports,
     )
     from kg.pipeline import build_from_paths, count_diagnostics, summarise
     from kg.reference import ONTOLOGY_DIR
-    from kg.store import store_path, write_store
+    from kg.store import store_path, writing_store
 
     settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
     built = build_from_paths(_default_paths(paths, settings), settings, progress)
     report_diagnostics(built.diagnostics)
+    pairs, union = built.graph.pairs, built.graph.union
+    prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
     # Everything goes into a staging folder first and moves into place at the end, so an
     # interrupted build leaves the previous output whole.
     with staging_folder(settings.out_dir) as staging:
         progress(f"writing exports to {settings.out_dir}/")
-        pairs = sorted_nquads(built.quads)  # sorted once for every export and the store
-        write_exports(pairs, staging, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR))
-        write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
-        progress("filling the embedded store")
-        write_store(built.quads, store_path(staging), pairs)
+        nquads, ntriples = write_exports(
+            pairs, union, staging, prefixes, context, ["nquads", "ntriples"]
+        )
+        progress("filling the embedded store (beside the other exports)")
+        with writing_store(store_path(staging), nquads, ntriples) as store_written:
+            others = [f for f in FORMATS if f not in ("nquads", "ntriples")]
+            write_exports(pairs, union, staging, prefixes, context, others)
+            write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
+            store_written()
         report = validate_build(built.quads, staging, settings.base_iri) if validate else None
         publish(staging, settings.out_dir)
     counts = {
-        **summarise(built.quads),
+        **summarise(union),
         **count_diagnostics(built.diagnostics),
     }
     click.echo(render_summary(counts), err=True, nl=False)
@@ -300,11 +306,11 @@ def stats(out_dir: Path | None, fmt: str) -> None:
       kg stats --format json
     """
     from kg.pipeline import summarise
-    from kg.store import all_quads, open_store, store_path
+    from kg.store import open_store, store_path, union_heads
 
     settings = resolve({"out_dir": out_dir})
     with open_store(store_path(settings.out_dir)) as store:
-        counts = summarise(all_quads(store))
+        counts = summarise(union_heads(store))
     if fmt == "json":
         click.echo(json.dumps(counts, indent=2))
     else:
@@ -750,15 +756,16 @@ def validate_command(
       kg validate --fail-on warning --shapes shapes/
     """
     from kg.export import prefixes_for
-    from kg.store import all_quads, open_store, store_path
+    from kg.store import open_store, store_path
     from kg.validation import Severity, report_json, report_text, report_turtle, summary
 
     settings = resolve({"out_dir": out_dir, "base_iri": base_iri})
     if data:
-        quads = read_rdf_files(data)
+        quads: Any = read_rdf_files(data)
     else:
-        with open_store(store_path(settings.out_dir)) as store:
-            quads = all_quads(store)
+        with open_store(store_path(settings.out_dir)):  # a clear error when there is none
+            pass
+        quads = store_path(settings.out_dir)  # validated in place (its default graph)
     report = run_validation(quads, shapes_dir)
     prefixes = prefixes_for(settings.base_iri)
     if fmt == "json":

@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import OutputError
+from kg.mapping import line_key
 
 
 def _umask() -> int:
@@ -25,7 +26,12 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    write_atomic_chunks(path, [data])
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
+    """Write the chunks as one file, atomically; text is encoded as UTF-8 chunk by chunk,
+    so a big export never exists whole in memory."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +39,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                for chunk in chunks:
+                    handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
@@ -75,45 +82,51 @@ def format_for(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-_TYPE_SEAM = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+Pairs = list[tuple[str, str]]  # (graph "<g>", head "<s> <p> o"), sorted; see kg.mapping
 
 
-def _line_key(head: bytes) -> bytes:
-    # rdf:type sorts first inside a subject (NUL < "<"), as people write Turtle by hand.
-    return head.replace(_TYPE_SEAM, b" \x00 ", 1)
-
-
-def sorted_nquads(quads: Iterable[ox.Quad]) -> list[tuple[bytes, bytes]]:
-    """Each quad once as (graph, "<s> <p> o") in N-Quads syntax, sorted by graph, then
-    subject (rdf:type first), then the rest; the default graph is b"" and comes first.
-
-    Sorting serialised lines runs in C; sorting term objects by ``str()`` cost more than
-    the serialisation itself on a big graph.
-    """
+def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
+    """Quads as term objects (from a store, or tests) -> the sorted text the build writes:
+    the same pairs and union as ``kg.mapping.map_records`` gives for the same graph."""
     named: list[ox.Quad] = []
-    default: list[ox.Quad] = []
+    default: list[ox.Triple] = []
     for q in quads:
-        (named if isinstance(q.graph_name, ox.NamedNode) else default).append(q)
-    pairs: set[tuple[bytes, bytes]] = set()
-    text = ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
-    for line in text.splitlines():
-        head, graph, _ = line.rsplit(b" ", 2)  # "<s> <p> o <g> ." (IRIs hold no spaces)
-        pairs.add((graph, head))
-    text = ox.serialize([q.triple for q in default], format=ox.RdfFormat.N_TRIPLES) or b""
-    pairs.update((b"", line[:-2]) for line in text.splitlines())
-    return sorted(pairs, key=lambda pair: (pair[0], _line_key(pair[1])))
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            default.append(q.triple)
+        else:
+            named.append(q)
+    graphs: dict[str, set[str]] = {}
+    text = (ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    # split on "\n" only: str.splitlines() would also split at U+2028 inside a literal
+    for line in filter(None, text.split("\n")):
+        head, graph, _ = line.rsplit(" ", 2)  # "<s> <p> o <g> ." (IRIs hold no spaces)
+        graphs.setdefault(graph, set()).add(head)
+    text = (ox.serialize(default, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    if default:
+        graphs[""] = {line[:-2] for line in filter(None, text.split("\n"))}
+    pairs = [(g, h) for g in sorted(graphs) for h in sorted(graphs[g], key=line_key)]
+    return pairs, sorted(set().union(*graphs.values()), key=line_key)
 
 
-def nquads_text(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:
-    return b"".join(
-        head + b" " + graph + b" .\n" if graph else head + b" .\n" for graph, head in pairs
-    )
+# Lines per chunk: big enough that joining is cheap, small enough to keep memory flat.
+CHUNK = 20_000
 
 
-def sorted_ntriples(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:
-    """The union of all graphs, each triple once: what Turtle and N-Triples hold."""
-    heads = {head for _, head in pairs}
-    return b"".join(head + b" .\n" for head in sorted(heads, key=_line_key))
+def nquads_chunks(pairs: Pairs) -> Iterator[str]:
+    for start in range(0, len(pairs), CHUNK):
+        yield "".join(
+            f"{head} {graph} .\n" if graph else f"{head} .\n"
+            for graph, head in pairs[start : start + CHUNK]
+        )
+
+
+def ntriples_chunks(heads: list[str]) -> Iterator[str]:
+    for start in range(0, len(heads), CHUNK):
+        yield " .\n".join(heads[start : start + CHUNK]) + " .\n"
+
+
+def nquads_text(pairs: Pairs) -> bytes:
+    return "".join(nquads_chunks(pairs)).encode("utf-8")
 
 
 def prefixes_for(base_iri: str) -> dict[str, str]:
@@ -134,30 +147,34 @@ def dumps(
     context: dict[str, Any] | None = None,
 ) -> bytes:
     """Serialise deterministically: the same quads always give the same bytes."""
-    return dumps_sorted(sorted_nquads(quads), fmt, prefixes, context)
+    pairs, union = sorted_quads(quads)
+    return "".join(export_chunks(fmt, pairs, union, prefixes, context)).encode("utf-8")
 
 
-def dumps_sorted(
-    pairs: list[tuple[bytes, bytes]],
+def export_chunks(
     fmt: str,
+    pairs: Pairs,
+    union: list[str],
     prefixes: dict[str, str],
     context: dict[str, Any] | None = None,
-) -> bytes:
-    """Serialise quads already sorted by ``sorted_nquads`` (sort once, write every format)."""
+) -> Iterator[str]:
+    """One format, as text chunks, from the sorted quads and their union."""
     if fmt == "nquads":
-        return nquads_text(pairs)
-    if fmt in ("turtle", "ntriples"):
-        triples = sorted_ntriples(pairs)
-        if fmt == "ntriples":
-            return triples
+        yield from nquads_chunks(pairs)
+    elif fmt == "ntriples":
+        yield from ntriples_chunks(union)
+    elif fmt == "turtle":
+        triples = "".join(ntriples_chunks(union)).encode("utf-8")
         parsed = (q.triple for q in ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
         body = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-        return _sorted_prefix_block(body, prefixes)
-    ordered = ox.parse(nquads_text(pairs), format=ox.RdfFormat.N_QUADS)
-    if fmt == "jsonld":
-        return dumps_jsonld(ordered, prefixes, context or {})
-    body = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
-    return _sorted_prefix_block(body, prefixes)
+        yield _sorted_prefix_block(body, prefixes).decode("utf-8")
+    else:
+        ordered = ox.parse(nquads_text(pairs), format=ox.RdfFormat.N_QUADS)
+        if fmt == "jsonld":
+            yield dumps_jsonld(ordered, prefixes, context or {}).decode("utf-8")
+        else:
+            body = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+            yield _sorted_prefix_block(body, prefixes).decode("utf-8")
 
 
 def _sorted_prefix_block(body: bytes, prefixes: dict[str, str]) -> bytes:
@@ -321,16 +338,18 @@ def load_context(ontology_dir: Path) -> dict[str, Any]:
 
 
 def write_exports(
-    pairs: list[tuple[bytes, bytes]],
+    pairs: Pairs,
+    union: list[str],
     out_dir: Path,
     prefixes: dict[str, str],
     context: dict[str, Any],
+    formats: Iterable[str] = tuple(FORMATS),
 ) -> list[Path]:
-    """Write every format from quads sorted by ``sorted_nquads``."""
+    """Write the formats (default: every one) from the sorted quads and their union."""
     written = []
-    for fmt, name in FORMATS.items():
-        path = out_dir / name
-        write_atomic(path, dumps_sorted(pairs, fmt, prefixes, context))
+    for fmt in formats:
+        path = out_dir / FORMATS[fmt]
+        write_atomic_chunks(path, export_chunks(fmt, pairs, union, prefixes, context))
         written.append(path)
     return written
 

@@ -1,12 +1,15 @@
-"""Merged entities -> RDF quads, one named graph per page (pure).
+"""Merged entities -> RDF quads as N-Triples text, one named graph per page (pure).
 
-Terms are pyoxigraph values: the hot path goes records -> quads -> Oxigraph without rdflib
-(measured here: rdflib adds ~48 k triples/s, pyoxigraph ~190 k). Every graph is a set, so
-repeating a triple is harmless; the order of the output is fixed later by sorting.
+Terms are written straight as N-Triples text (``<iri>``, ``"literal"^^<datatype>``), the
+way pyoxigraph prints them: building term objects cost more than everything after it on a
+big corpus (PERFORMANCE.md: text ~1 M triples/s, pyoxigraph objects ~190 k/s, rdflib
+~48 k/s). Every graph is a set, so repeating a triple is harmless; the output is sorted
+once at the end, so it does not depend on the order of the input.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,19 +26,34 @@ from kg.reference import ARXIV_SCHEME, TAXONOMY_GRAPH, Reference
 from kg.vocab import BIDO, DCAT, DCTERMS, FABIO, FOAF, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 
 
+def node(value: str) -> str:
+    """An IRI we minted (percent-encoded parts under a checked base) as N-Triples text."""
+    return f"<{value}>"
+
+
+# N-Triples escapes, exactly as pyoxigraph writes them (so the text equals its output).
+_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"'}
+_ESCAPES[0x5C] = "\\\\"
+_ESCAPE_TABLE = {
+    **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]},
+    **_ESCAPES,
+}
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+
+
+def lit(value: str) -> str:
+    """A plain (xsd:string) literal."""
+    if _NEEDS_ESCAPE.search(value):
+        value = value.translate(_ESCAPE_TABLE)
+    return f'"{value}"'
+
+
 @lru_cache(maxsize=1 << 16)
-def node(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
-
-
-def lit(value: str) -> ox.Literal:
-    return ox.Literal(value)
-
-
-@lru_cache(maxsize=1 << 16)
-def typed(value: object, datatype: str) -> ox.Literal:
+def typed(value: object, datatype: str) -> str:
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    return ox.Literal(text, datatype=node(datatype))
+    if datatype == T_STRING:
+        return lit(text)
+    return f"{lit(text)}^^<{datatype}>"
 
 
 A = node(str(RDF.type))
@@ -49,7 +67,7 @@ T_BOOL, T_INT, T_POS, T_DEC = (
 T_URI = str(XSD.anyURI)
 
 
-def p(term: object) -> ox.NamedNode:
+def p(term: object) -> str:
     return node(str(term))
 
 
@@ -58,18 +76,18 @@ class _Terms:
 
     ``KG_.title`` goes through rdflib's closed namespace the first time (so a term missing
     from the ontology still fails loudly) and is a plain attribute after that: the mapping
-    asks for predicates millions of times on a big corpus.
+    asks for predicates millions of times on a big corpus. Values are ``<iri>`` text.
     """
 
     def __init__(self, namespace: Any) -> None:
         self._namespace = namespace
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
+    def __getattr__(self, name: str) -> str:
         value = node(str(getattr(self._namespace, name)))
         setattr(self, name, value)
         return value
 
-    def __getitem__(self, name: str) -> ox.NamedNode:
+    def __getitem__(self, name: str) -> str:
         return node(str(self._namespace[name]))
 
 
@@ -86,11 +104,16 @@ class PageInfo:
 
 @dataclass(frozen=True)
 class Mapped:
-    quads: list[ox.Quad]
+    """The graph as text: each quad once as (graph, head), sorted by graph, then subject
+    (rdf:type first), then the rest; and the union of the graphs, each triple once, in the
+    same order. A head is ``<s> <p> o`` in N-Triples syntax."""
+
+    pairs: list[tuple[str, str]]
+    union: list[str]
     diagnostics: tuple[Diagnostic, ...]
 
 
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+Triple = tuple[str, str, str]  # N-Triples text of subject, predicate, object
 
 
 def _decimal(value: float) -> str:
@@ -257,7 +280,11 @@ class _Mapper:
                 (repo, KG_.repositoryOf, s),
             ]
         for url in paper.other_urls:
-            out.append((s, RDFS_.seeAlso, node(_safe_iri(url))))
+            iri = _external(url)
+            if iri is None:
+                self.diagnostics.append(warning(*where, f"URL {url!r} cannot be an IRI: left out"))
+            else:
+                out.append((s, RDFS_.seeAlso, iri))
         self.paper_triples[paper.iri] = out
         return out
 
@@ -380,14 +407,33 @@ class _Mapper:
 
 def _objects(triples: Iterable[Triple]) -> Iterator[str]:
     for s, _, o in triples:
-        yield s.value
-        if isinstance(o, ox.NamedNode):
-            yield o.value
+        yield s[1:-1]
+        if o[0] == "<":
+            yield o[1:-1]
 
 
-def _safe_iri(url: str) -> str:
+@lru_cache(maxsize=1 << 16)
+def _external(url: str) -> str | None:
+    """An IRI for a URL printed in an abstract, or None when it cannot be one."""
     # Characters an IRI may not contain are percent-encoded; the rest stays as printed.
-    return "".join(c if c not in ' <>"{}|\\^`' else f"%{ord(c):02X}" for c in url)
+    iri = "".join(c if c not in ' <>"{}|\\^`' else f"%{ord(c):02X}" for c in url)
+    try:
+        ox.NamedNode(iri)  # the parser checks what we did not mint ourselves
+    except ValueError:
+        return None
+    return node(iri)
+
+
+_TYPE_SEAM = f" {A} "
+
+
+def line_key(head: str) -> str:
+    # rdf:type sorts first inside a subject (NUL < "<"), as people write Turtle by hand.
+    return head.replace(_TYPE_SEAM, " \x00 ", 1)
+
+
+def head(triple: Triple) -> str:
+    return f"{triple[0]} {triple[1]} {triple[2]}"
 
 
 def map_records(
@@ -395,32 +441,36 @@ def map_records(
 ) -> Mapped:
     """Build every quad: page graphs, the taxonomy graph and the dataset description."""
     mapper = _Mapper(merged, pages, iris, reference, capture_date)
-    graphs = {iri: set(triples) for iri, triples in mapper.page_graphs().items()}
-    taxonomy: set[Triple] = {
-        (t.subject, t.predicate, t.object)  # type: ignore[misc]  # the taxonomy has no bnodes
-        for t in reference.taxonomy
+    graphs = {
+        node(iri): {head(t) for t in triples} for iri, triples in mapper.page_graphs().items()
     }
-    quads: list[ox.Quad] = []
-    for graph_iri, triples in [*graphs.items(), (TAXONOMY_GRAPH, taxonomy)]:
-        g = node(graph_iri)
-        quads.extend([ox.Quad(s, pr, o, g) for s, pr, o in triples])
-    union = taxonomy.union(*graphs.values())
-    quads.extend(describe_dataset(union, iris, sorted(graphs), capture_date))
-    return Mapped(quads, tuple(sorted(set(mapper.diagnostics))))
+    taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
+    graphs[node(TAXONOMY_GRAPH)] = taxonomy
+    union = set().union(*graphs.values())
+    page_graphs = sorted(g[1:-1] for g in graphs if g != node(TAXONOMY_GRAPH))
+    graphs[node(iris.dataset_graph)] = {
+        head(t) for t in describe_dataset(union, iris, page_graphs, capture_date)
+    }
+    union |= graphs[node(iris.dataset_graph)]
+    pairs = [(g, h) for g in sorted(graphs) for h in sorted(graphs[g], key=line_key)]
+    return Mapped(pairs, sorted(union, key=line_key), tuple(sorted(set(mapper.diagnostics))))
 
 
 def describe_dataset(
-    triples: set[Triple], iris: Iris, page_graphs: Sequence[str], capture_date: date
-) -> list[ox.Quad]:
+    heads: set[str], iris: Iris, page_graphs: Sequence[str], capture_date: date
+) -> list[Triple]:
     """VoID/DCAT description with counts computed from the (union) triples themselves."""
-    subjects = {s for s, _, _ in triples}
-    properties = {pr for _, pr, _ in triples}
-    classes: dict[str, set[object]] = defaultdict(set)
-    for s, pr, o in triples:
-        if pr == A and isinstance(o, ox.NamedNode):
-            classes[o.value].add(s)
+    subjects: set[str] = set()
+    properties: set[str] = set()
+    classes: dict[str, set[str]] = defaultdict(set)
+    for text in heads:
+        s, pr, o = text.split(" ", 2)
+        subjects.add(s)
+        properties.add(pr)
+        if pr == A and o[0] == "<":
+            classes[o[1:-1]].add(s)
     entities = subjects  # every subject we mint is an IRI: no blank nodes
-    d, g = node(iris.dataset), node(iris.dataset_graph)
+    d = node(iris.dataset)
     out: list[Triple] = [
         (d, A, VOID_.Dataset),
         (d, A, DCAT_.Dataset),
@@ -434,7 +484,7 @@ def describe_dataset(
             ),
         ),
         (d, DCTERMS_.created, typed(capture_date.isoformat(), T_DATE)),
-        (d, VOID_.triples, typed(len(triples), T_INT)),
+        (d, VOID_.triples, typed(len(heads), T_INT)),
         (d, VOID_.entities, typed(len(entities), T_INT)),
         (d, VOID_.distinctSubjects, typed(len(subjects), T_INT)),
         (d, VOID_.properties, typed(len(properties), T_INT)),
@@ -450,7 +500,7 @@ def describe_dataset(
         ]
     for graph in page_graphs:
         out.append((d, VOID_.subset, node(graph)))
-    return [ox.Quad(s, pr, o, g) for s, pr, o in out]
+    return out
 
 
 def _short(iri: str) -> str:

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.diagnostics import Diagnostic, Severity
+from kg.export import nquads_text
 from kg.identity import Iris, merge
-from kg.mapping import PageInfo, map_records
+from kg.mapping import Mapped, PageInfo, map_records
 from kg.pages import Page, read_pages
 from kg.records import Parsed, Record, build_lexicon, parse_page, parse_pages
 from kg.reference import Reference, load_reference
@@ -30,8 +31,13 @@ Progress = Callable[[str], None]
 class Built:
     pages: tuple[Page, ...]
     records: tuple[Record, ...]
-    quads: list[ox.Quad]
+    graph: Mapped
     diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """The quads as pyoxigraph terms, for callers that want objects (tests, rdflib)."""
+        return list(ox.parse(nquads_text(self.graph.pairs), format=ox.RdfFormat.N_QUADS))
 
 
 def build_graph(
@@ -55,7 +61,7 @@ def build_graph(
         settings.capture_date,
     )
     diagnostics = tuple(sorted(parsed.diagnostics + mapped.diagnostics))
-    return Built(tuple(pages), parsed.records, mapped.quads, diagnostics)
+    return Built(tuple(pages), parsed.records, mapped, diagnostics)
 
 
 # Below this many lines a second process costs more than it saves.
@@ -112,23 +118,25 @@ _COUNTED = {
 }
 
 
-def summarise(quads: Iterable[ox.Quad]) -> dict[str, int]:
-    """The one-screen summary, computed from the graph itself (build and stats agree)."""
+def summarise(union: Iterable[str]) -> dict[str, int]:
+    """The one-screen summary, computed from the graph itself (build and stats agree).
+
+    ``union`` is every triple once, as N-Triples text without the final `` .``."""
     typed: dict[str, set[str]] = {}
     topics: set[str] = set()
-    triples: set[ox.Triple] = set()
-    rdf_type, subject = str(RDF.type), str(DCTERMS.subject)
-    ambiguous = str(KG.possibleActualCreator)
     ambiguous_people: set[str] = set()
-    for q in quads:
-        triples.add(q.triple)
-        pred = q.predicate.value
+    rdf_type, subject = f"<{RDF.type}>", f"<{DCTERMS.subject}>"
+    ambiguous = f"<{KG.possibleActualCreator}>"
+    triples = 0
+    for head in union:
+        triples += 1
+        s, pred, o = head.split(" ", 2)
         if pred == rdf_type:
-            typed.setdefault(q.object.value, set()).add(q.subject.value)  # type: ignore[union-attr]
+            typed.setdefault(o[1:-1], set()).add(s)
         elif pred == subject:
-            topics.add(q.object.value)  # type: ignore[union-attr]
+            topics.add(o)
         elif pred == ambiguous:
-            ambiguous_people.add(q.object.value)  # type: ignore[union-attr]
+            ambiguous_people.add(o)
     counts = {
         name: len(set().union(*(typed.get(c, set()) for c in classes)))
         for name, classes in _COUNTED.items()
@@ -137,7 +145,7 @@ def summarise(quads: Iterable[ox.Quad]) -> dict[str, int]:
     counts["persons"] -= len(ambiguous_people & typed.get(str(SCHEMA.Person), set()))
     counts["ambiguous persons"] = len(typed.get(str(KG.AmbiguousCreator), set()))
     counts["topics"] = len(topics)
-    counts["triples"] = len(triples)
+    counts["triples"] = triples
     return counts
 
 

@@ -7,6 +7,7 @@ leaves the previous store whole; later commands open it read-only without re-par
 from __future__ import annotations
 
 import http.client
+import multiprocessing
 import os
 import shutil
 import signal
@@ -17,14 +18,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.export import nquads_text, sorted_nquads, sorted_ntriples
 
 STORE_NAME = "store"
 
@@ -33,24 +33,24 @@ def store_path(out_dir: Path) -> Path:
     return out_dir / STORE_NAME
 
 
-def write_store(
-    quads: Iterable[ox.Quad], path: Path, pairs: list[tuple[bytes, bytes]] | None = None
-) -> None:
-    """Load quads into a new store at ``path``, replacing any old one only when complete.
+def write_store(path: Path, nquads: Path, union: Path) -> None:
+    """Load the build's N-Quads export into a new store at ``path``, and the N-Triples
+    export (the union of the graphs, each triple once) into its default graph; replace any
+    old store only when the new one is complete.
 
-    ``pairs`` are the quads as ``kg.export.sorted_nquads`` gives them, when the caller has
-    them already: the store is loaded from N-Quads text, which Oxigraph parses in Rust
-    far faster than Python hands it term objects.
+    Oxigraph's union-of-named-graphs view is a bag (a triple in three page graphs matches
+    three times); a deduplicated default graph gives plain queries set semantics, the same
+    triples as graph.ttl, and the same answers locally and on a server that got it too.
+    Loading from the files lets Oxigraph parse in Rust, with nothing more held in memory.
     """
-    pairs = pairs if pairs is not None else sorted_nquads(quads)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
     stale = path.with_name(f".{path.name}.old-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = ox.Store(str(fresh))
-        store.bulk_load(nquads_text(pairs), format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(union_default_graph(pairs), format=ox.RdfFormat.N_TRIPLES)
+        load_file(store, nquads, ox.RdfFormat.N_QUADS)
+        load_file(store, union, ox.RdfFormat.N_TRIPLES)
         store.flush()
         store.optimize()
         del store  # closes the database before the folder moves
@@ -64,14 +64,36 @@ def write_store(
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def union_default_graph(pairs: list[tuple[bytes, bytes]]) -> bytes:
-    """Each triple of every named graph once, as N-Triples for the default graph.
+def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    store.bulk_load(path=str(path), format=fmt)
 
-    Oxigraph's union-of-named-graphs view is a bag (a triple in three page graphs matches
-    three times); a deduplicated default graph gives plain queries set semantics, the same
-    triples as graph.ttl, and the same answers locally and on a server that got it too.
+
+# Below this many bytes of N-Quads a second process costs more than it saves.
+BACKGROUND_MIN_BYTES = 20_000_000
+
+
+@contextmanager
+def writing_store(path: Path, nquads: Path, union: Path) -> Iterator[Callable[[], None]]:
+    """``write_store`` in a second process, so the store fills on one core while the
+    caller writes the other exports on the other; yields the function that waits for it
+    (and raises its error). Leaving the block early stops the process. Small graphs load
+    in this process before the block starts.
+
+    The process is spawned, not forked: it needs nothing but the two files, and RocksDB's
+    threads do not survive a fork (a forked child can hang opening a store).
     """
-    return sorted_ntriples(pairs)
+    if nquads.stat().st_size < BACKGROUND_MIN_BYTES:
+        write_store(path, nquads, union)
+        yield lambda: None
+        return
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    try:
+        pending = pool.apply_async(write_store, (path, nquads, union))
+        pool.close()
+        yield pending.get
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 @contextmanager
@@ -93,6 +115,12 @@ def all_quads(store: ox.Store) -> list[ox.Quad]:
         for q in store.quads_for_pattern(None, None, None, None)
         if isinstance(q.graph_name, ox.NamedNode)
     ]
+
+
+def union_heads(store: ox.Store) -> list[str]:
+    """The default graph (the union of the named graphs) as N-Triples lines without `` .``."""
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    return [line[:-2] for line in text.decode("utf-8").split("\n") if line]
 
 
 # -- serving the store over HTTP (kg serve) ---------------------------------------------------

@@ -271,26 +271,77 @@ def test_stats_without_a_store_says_how_to_fix_it(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
 
 
+def copy_of_output(built: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    return out, {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+
+def assert_unchanged(out: Path, before: dict[str, bytes], built: Path) -> None:
+    """No staging left behind, every file as before, and the old store whole."""
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert store_quads(out) == store_quads(built)
+
+
 def test_an_interrupted_build_leaves_the_previous_output(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    shutil.copytree(built, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    out, before = copy_of_output(built, tmp_path)
     import kg.store
 
-    def crash(*_: object) -> None:
-        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while the store fills
+    load_file = kg.store.load_file
 
-    monkeypatch.setattr(kg.store, "union_default_graph", crash)
+    def crash(store: object, path: Path, fmt: object) -> None:
+        if path.suffix == ".nt":  # as if the user pressed Ctrl-C while the store fills
+            raise KeyboardInterrupt
+        load_file(store, path, fmt)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.store, "load_file", crash)
     result = CliRunner().invoke(
         main, ["build", str(SEEDS / "003_1e15edc5c0b8441e.txt"), "-o", str(out)]
     )
     assert result.exit_code != 0
     monkeypatch.undo()
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert_unchanged(out, before, built)
+
+
+def test_the_store_filled_in_a_second_process_is_the_same(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "BACKGROUND_MIN_BYTES", 0)  # fork even for the seeds
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out), "--no-validate"])
+    assert result.exit_code == 0, result.output
     assert store_quads(out) == store_quads(built)
+    for name in ("graph.nq", "graph.ttl", "graph.jsonld"):
+        assert (out / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    import kg.export
+    import kg.store
+
+    out, before = copy_of_output(built, tmp_path)
+    monkeypatch.setattr(kg.store, "BACKGROUND_MIN_BYTES", 0)
+    export_chunks = kg.export.export_chunks
+
+    def crash(fmt: str, *args: object, **kwargs: object) -> object:
+        if fmt == "jsonld":  # written while the other process fills the store
+            raise KeyboardInterrupt
+        return export_chunks(fmt, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.export, "export_chunks", crash)
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out)])
+    assert result.exit_code != 0
+    assert multiprocessing.active_children() == []
+    assert_unchanged(out, before, built)
 
 
 def test_parallel_parsing_gives_exactly_the_serial_records(monkeypatch: pytest.MonkeyPatch) -> None:
