@@ -136,6 +136,7 @@ class _Mapper:
         self.person_triples: dict[str, list[Triple]] = {}
         self.org_triples: dict[str, list[Triple]] = {}
         self.paper_triples: dict[str, list[Triple]] = {}
+        self.paper_mentions: dict[str, set[str]] = {}
 
     # -- shared entities (described in every page graph that mentions them) --------------
 
@@ -286,6 +287,8 @@ class _Mapper:
             else:
                 out.append((s, RDFS_.seeAlso, iri))
         self.paper_triples[paper.iri] = out
+        # The people, organisations and topics it names: their descriptions go with it.
+        self.paper_mentions[paper.iri] = {o[1:-1] for _, _, o in out if o[0] == "<"}
         return out
 
     def listing(self, record: PaperRecord, paper_iri: str) -> list[Triple]:
@@ -360,14 +363,14 @@ class _Mapper:
             for record, paper in listed:
                 triples += self.listing(record, paper.iri)
                 triples += self.paper(paper)
-                mentioned.update(_objects(self.paper_triples[paper.iri]))
+                mentioned |= self.paper_mentions[paper.iri]
             if info.source in profiles:
                 profile_triples = self.profile(profiles[info.source])
                 triples += profile_triples
                 mentioned.update(_objects(profile_triples))
             if listed:
                 triples += self.venue()
-            for iri in sorted(mentioned):
+            for iri in mentioned:  # the graph is a set: the order here does not matter
                 for table in (self.person_triples, self.org_triples, self.topic_triples):
                     triples += table.get(iri, [])
             graphs[self.iris.page(info.source)] = triples
