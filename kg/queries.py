@@ -45,13 +45,18 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from kg.errors import StoreError, UsageError
 from kg.remote import credentials_for, endpoints_for
 from kg.results import Results, Term, collect
+from kg.sparql_text import QUERY_FORMS as QUERY_FORMS
+from kg.sparql_text import UPDATE_WORDS as UPDATE_WORDS
+from kg.sparql_text import XSD as XSD
+from kg.sparql_text import declared_prefixes as declared_prefixes
+from kg.sparql_text import query_form as query_form
+from kg.sparql_text import sparql_term as sparql_term
+from kg.sparql_text import where_offset as where_offset
+from kg.sparql_text import with_values as with_values
 from kg.store import open_store, store_path
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 ParamType = Literal["iri", "string", "integer", "date"]
-XSD = "http://www.w3.org/2001/XMLSchema#"
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-UPDATE_WORDS = tuple("INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH".split())
 
 
 class QuerySyntaxError(UsageError):
@@ -293,136 +298,6 @@ def expand_iri(text: str, prefixes: Mapping[str, str]) -> str:
     return ox.NamedNode(text).value  # raises ValueError on characters an IRI cannot hold
 
 
-# -- the SPARQL text: a small lexer, enough to find the form, prefixes and WHERE ----------
-
-_TOKEN = re.compile(
-    r'''(?P<space>\s+)
-    |(?P<comment>\#[^\r\n]*)
-    |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-        |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    |(?P<var>[?$]\w+)
-    |(?P<word>[\w:][\w\-.:%]*)
-    |(?P<other>.)''',
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    end: int
-
-
-def _tokens(text: str) -> list[_Token]:
-    return [
-        _Token(m.lastgroup or "", m.group(), m.end())
-        for m in _TOKEN.finditer(text)
-        if m.lastgroup not in ("space", "comment")
-    ]
-
-
-def _form_index(tokens: Sequence[_Token]) -> int | None:
-    i = 0
-    while i < len(tokens):
-        word = tokens[i].text.upper() if tokens[i].kind == "word" else ""
-        if word == "BASE":
-            i += 2
-        elif word == "PREFIX":
-            i += 3
-        else:
-            return i if word in QUERY_FORMS or word in UPDATE_WORDS else None
-    return None
-
-
-def query_form(text: str) -> str | None:
-    """SELECT, CONSTRUCT, DESCRIBE, ASK, UPDATE, or None when the text says neither."""
-    tokens = _tokens(text)
-    index = _form_index(tokens)
-    if index is None:
-        return None
-    word = tokens[index].text.upper()
-    return word if word in QUERY_FORMS else "UPDATE"
-
-
-def declared_prefixes(text: str) -> dict[str, str]:
-    tokens = _tokens(text)
-    return {
-        tokens[i + 1].text[:-1]: tokens[i + 2].text[1:-1]
-        for i in range(len(tokens) - 2)
-        if tokens[i].kind == "word"
-        and tokens[i].text.upper() == "PREFIX"
-        and tokens[i + 1].text.endswith(":")
-        and tokens[i + 2].kind == "iri"
-    }
-
-
-def where_offset(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's top-level WHERE group."""
-    tokens = _tokens(text)
-    index = _form_index(tokens)
-    if index is None:
-        raise UsageError("cannot find the query form (SELECT, CONSTRUCT, DESCRIBE, ASK)")
-    i = index + 1
-    if tokens[index].text.upper() == "CONSTRUCT":
-        if i < len(tokens) and tokens[i].text.upper() == "WHERE":
-            raise UsageError(
-                "cannot bind parameters remotely in the short form CONSTRUCT WHERE { ... }: "
-                "write CONSTRUCT { template } WHERE { pattern }"
-            )
-        depth = 0
-        while i < len(tokens):  # skip the template
-            depth += {"{": 1, "}": -1}.get(tokens[i].text, 0)
-            i += 1
-            if depth == 0 and tokens[i - 1].text == "}":
-                break
-    parens = 0
-    for token in tokens[i:]:
-        if token.kind == "other":
-            parens += {"(": 1, ")": -1}.get(token.text, 0)
-            if token.text == "{" and parens == 0:
-                return token.end
-    raise UsageError("the query has no WHERE group to bind parameters in")
-
-
-def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a VALUES block binding the parameters at the start of its WHERE group.
-
-    The block goes on the same line as the brace, so the parser's line numbers still point
-    into the file. Safe because each value is a single RDF term (``sparql_term``).
-    """
-    if not bindings:
-        return text
-    at = where_offset(text)
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(sparql_term(term) for term in bindings.values())
-    return f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
-
-
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-def sparql_term(term: Term) -> str:
-    """A term in SPARQL syntax, escaped so that no value can end it early."""
-    if isinstance(term, ox.NamedNode):
-        if re.search(r'[<>"{}|^`\\\x00-\x20]', term.value):
-            raise UsageError(f"cannot write {term.value!r} as an IRI")
-        return f"<{term.value}>"
-    if not isinstance(term, ox.Literal):
-        raise UsageError("only IRIs and literals can be bound to parameters")
-    body = "".join(_ECHAR.get(c, c) for c in term.value)
-    # SPARQL decodes \uXXXX escapes across the whole query text before parsing (SPARQL 1.1,
-    # 19.2). A value's own backslash is already doubled; writing the "u" after it as \u0075
-    # keeps the text "\u0022" meaning just that, whichever order a parser decodes in.
-    body = body.replace("\\\\u", "\\\\\\u0075").replace("\\\\U", "\\\\\\u0055")
-    if term.language:
-        return f'"{body}"@{term.language}'
-    if term.datatype.value == XSD + "string":
-        return f'"{body}"'
-    return f'"{body}"^^<{term.datatype.value}>'
-
-
 # -- running ------------------------------------------------------------------------------
 
 
@@ -508,6 +383,10 @@ def run_remote(
         return Results("update")
     check_syntax(query)
     client.setQuery(with_values(query.text, bindings))
+    # SPARQLWrapper guesses the form with a regex that also reads comments (it removes only
+    # every other line of a block of # lines) and matches inside words: "dcterms:creator" in
+    # a note reads as CREATE and the query went to the update endpoint. The lexer knows.
+    client.queryType = form
     graph = form in ("CONSTRUCT", "DESCRIBE")
     client.setReturnFormat(TURTLE if graph else JSON)
     response = _send(client, urls.query)
