@@ -170,9 +170,7 @@ def _merge_listings(paper: MergedPaper, subjects: dict[str, ProfileRecord]) -> N
     paper.other_urls = tuple(sorted(others))
     # A profile (or abstract-only) page lists its person's papers: that person is a creator
     # even where the printed list stops at "et al." before reaching them.
-    creators = {
-        canonical(subjects[r.source].name or "") for r in listings if r.source in subjects
-    }
+    creators = {canonical(subjects[r.source].name or "") for r in listings if r.source in subjects}
     paper.creators = tuple(sorted(c for c in creators if c))
 
 
