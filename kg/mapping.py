@@ -132,10 +132,12 @@ class _Mapper:
         self.merged, self.pages, self.iris = merged, pages, iris
         self.reference, self.capture_date = reference, capture_date
         self.diagnostics: list[Diagnostic] = []
-        self.topic_triples: dict[str, list[Triple]] = {}
-        self.person_triples: dict[str, list[Triple]] = {}
-        self.org_triples: dict[str, list[Triple]] = {}
-        self.paper_triples: dict[str, list[Triple]] = {}
+        # Shared descriptions as heads (N-Triples text), made once: every page graph that
+        # mentions an entity holds the same string objects, not copies.
+        self.topic_triples: dict[str, list[str]] = {}
+        self.person_triples: dict[str, list[str]] = {}
+        self.org_triples: dict[str, list[str]] = {}
+        self.paper_triples: dict[str, list[str]] = {}
         self.paper_mentions: dict[str, set[str]] = {}
 
     # -- shared entities (described in every page graph that mentions them) --------------
@@ -162,7 +164,7 @@ class _Mapper:
             triples += [
                 (node(iri), KG_.candidateCategory, node(ARXIV_SCHEME + c)) for c in candidates
             ]
-            self.topic_triples[iri] = triples
+            self.topic_triples[iri] = [head(t) for t in triples]
             if not candidates:
                 self.diagnostics.append(
                     warning(where[0], where[1], f"unknown arXiv category code {code!r}")
@@ -194,7 +196,7 @@ class _Mapper:
                 (subject, A, FOAF_.Person),
                 (subject, FOAF_.name, lit(name)),
             ]
-        self.person_triples[iri] = triples
+        self.person_triples[iri] = [head(t) for t in triples]
         return iri
 
     def organisation(self, code: str, where: tuple[str, int]) -> str:
@@ -217,12 +219,12 @@ class _Mapper:
                         f"unknown organisation code {code!r}: kept without a readable name",
                     )
                 )
-            self.org_triples[iri] = triples
+            self.org_triples[iri] = [head(t) for t in triples]
         return iri
 
     # -- papers ---------------------------------------------------------------------------
 
-    def paper(self, paper: MergedPaper) -> list[Triple]:
+    def paper(self, paper: MergedPaper) -> list[str]:
         cached = self.paper_triples.get(paper.iri)
         if cached is not None:
             return cached
@@ -286,10 +288,10 @@ class _Mapper:
                 self.diagnostics.append(warning(*where, f"URL {url!r} cannot be an IRI: left out"))
             else:
                 out.append((s, RDFS_.seeAlso, iri))
-        self.paper_triples[paper.iri] = out
         # The people, organisations and topics it names: their descriptions go with it.
         self.paper_mentions[paper.iri] = {o[1:-1] for _, _, o in out if o[0] == "<"}
-        return out
+        heads = self.paper_triples[paper.iri] = [head(t) for t in out]
+        return heads
 
     def listing(self, record: PaperRecord, paper_iri: str) -> list[Triple]:
         s = node(self.iris.listing(record.source, record.line))
@@ -347,33 +349,34 @@ class _Mapper:
 
     # -- pages ----------------------------------------------------------------------------
 
-    def page_graphs(self) -> dict[str, list[Triple]]:
+    def page_graphs(self) -> dict[str, list[str]]:
+        """Page graph IRI -> the heads of its triples (repeats allowed: graphs are sets)."""
         by_source: dict[str, list[tuple[PaperRecord, MergedPaper]]] = defaultdict(list)
         for paper in self.merged.papers.values():
             for record in paper.listings:
                 by_source[record.source].append((record, paper))
         profiles = {pr.source: pr for pr in self.merged.profiles}
-        graphs: dict[str, list[Triple]] = {}
+        graphs: dict[str, list[str]] = {}
         for info in sorted(self.pages, key=lambda i: i.source):
             listed = by_source.get(info.source, [])
             if not listed and info.source not in profiles:
                 continue  # nothing was read from this page; its diagnostics say why
-            triples = self.page_node(info, listed, profiles.get(info.source))
+            heads = list(map(head, self.page_node(info, listed, profiles.get(info.source))))
             mentioned: set[str] = set()
             for record, paper in listed:
-                triples += self.listing(record, paper.iri)
-                triples += self.paper(paper)
+                heads += map(head, self.listing(record, paper.iri))
+                heads += self.paper(paper)
                 mentioned |= self.paper_mentions[paper.iri]
             if info.source in profiles:
                 profile_triples = self.profile(profiles[info.source])
-                triples += profile_triples
+                heads += map(head, profile_triples)
                 mentioned.update(_objects(profile_triples))
             if listed:
-                triples += self.venue()
+                heads += map(head, self.venue())
             for iri in mentioned:  # the graph is a set: the order here does not matter
                 for table in (self.person_triples, self.org_triples, self.topic_triples):
-                    triples += table.get(iri, [])
-            graphs[self.iris.page(info.source)] = triples
+                    heads += table.get(iri, ())
+            graphs[self.iris.page(info.source)] = heads
         return graphs
 
     def page_node(
@@ -444,9 +447,7 @@ def map_records(
 ) -> Mapped:
     """Build every quad: page graphs, the taxonomy graph and the dataset description."""
     mapper = _Mapper(merged, pages, iris, reference, capture_date)
-    graphs = {
-        node(iri): {head(t) for t in triples} for iri, triples in mapper.page_graphs().items()
-    }
+    graphs = {node(iri): set(heads) for iri, heads in mapper.page_graphs().items()}
     taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
     graphs[node(TAXONOMY_GRAPH)] = taxonomy
     union = set().union(*graphs.values())
