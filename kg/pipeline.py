@@ -20,7 +20,7 @@ from kg.export import nquads_text
 from kg.identity import Iris, merge
 from kg.mapping import Mapped, PageInfo, map_records
 from kg.pages import Page, read_pages
-from kg.records import Parsed, Record, build_lexicon, parse_page, parse_pages
+from kg.records import Parsed, build_lexicon, parse_page, parse_pages
 from kg.reference import Reference, load_reference
 from kg.vocab import DCTERMS, KG, RDF, SCHEMA
 
@@ -29,8 +29,9 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Built:
-    pages: tuple[Page, ...]
-    records: tuple[Record, ...]
+    """What a build keeps: the graph and the diagnostics (pages and records are let go,
+    which matters for memory on a big corpus)."""
+
     graph: Mapped
     diagnostics: tuple[Diagnostic, ...]
 
@@ -61,7 +62,7 @@ def build_graph(
         settings.capture_date,
     )
     diagnostics = tuple(sorted(parsed.diagnostics + mapped.diagnostics))
-    return Built(tuple(pages), parsed.records, mapped, diagnostics)
+    return Built(mapped, diagnostics)
 
 
 # Below this many lines a second process costs more than it saves.
