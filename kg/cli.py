@@ -242,7 +242,10 @@ def build(
             write_exports(pairs, union, staging, prefixes, context, others)
             write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
             store_written()
-        report = validate_build(built.quads, staging, settings.base_iri) if validate else None
+        # The store just written is validated where it lies (its default graph is the union).
+        report = (
+            validate_build(store_path(staging), staging, settings.base_iri) if validate else None
+        )
         publish(staging, settings.out_dir)
     counts = {
         **summarise(union),
@@ -691,14 +694,14 @@ def run_validation(data: Any, shapes_dir: Path | None) -> Any:
     return validate(data, shapes_dir or SHAPES_DIR)
 
 
-def validate_build(quads: Any, folder: Path, base_iri: str) -> Any:
+def validate_build(data: Any, folder: Path, base_iri: str) -> Any:
     """kg build's validation: writes validation.txt and validation.ttl beside the exports
     and prints a one-line summary; returns the report (violations make the build exit 1)."""
     from kg.export import prefixes_for
     from kg.validation import report_text, report_turtle, summary
 
     progress("validating the graph against shapes/")
-    report = run_validation(quads, None)
+    report = run_validation(data, None)
     prefixes = prefixes_for(base_iri)
     write_atomic(folder / "validation.txt", report_text(report, prefixes))
     write_atomic(folder / "validation.ttl", report_turtle(report, prefixes))
