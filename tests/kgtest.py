@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from click.testing import CliRunner
 
@@ -25,3 +28,17 @@ def build(pages: Path, out: Path, *extra: str) -> Path:
     code, _, stderr = run("build", str(pages), "-o", str(out), *extra)
     assert code == 0, stderr
     return out
+
+
+def load_generator() -> ModuleType:
+    """benchmarks/generate.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location(
+        "kg_bench_generate", ROOT / "benchmarks" / "generate.py"
+    )
+    assert spec and spec.loader
+    if spec.name in sys.modules:
+        return sys.modules[spec.name]
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module

@@ -10,7 +10,6 @@ are separated by a predicate and kept as strict xfails, so fixing them shows up.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -19,10 +18,10 @@ import sys
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from kgtest import load_generator
 
 from kg.config import DEFAULT_CAPTURE_DATE
 from kg.diagnostics import Severity
@@ -43,18 +42,7 @@ SMALL = {  # small pages, so 200 papers still give every layout several times
 }
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "kg_bench_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = load_generator()
 
 
 def _corpus(folder: Path, **knobs: Any) -> tuple[dict[str, Any], Parsed]:

@@ -9,12 +9,12 @@ a graph of odd literals, and the 1 k benchmark corpus.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+from kgtest import load_generator
 from test_validation import BASE_TTL, CASES_TABLE, KGSH, as_quads, case_graph, corrupt, parse
 
 import kg.validation as validation
@@ -143,10 +143,7 @@ def corpus_quads(tmp_path_factory: pytest.TempPathFactory) -> list[ox.Quad]:
     """The 1 k benchmark corpus (benchmarks/corpus/1k-seed7, generated when absent)."""
     corpus = ROOT / "benchmarks" / "corpus" / "1k-seed7"
     if not corpus.is_dir():
-        spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks/generate.py")
-        assert spec is not None and spec.loader is not None
-        generate = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(generate)
+        generate = load_generator()
         corpus = tmp_path_factory.mktemp("1k-seed7")
         generate.generate(generate.Knobs(papers=1000, seed=7), corpus, truth=False)
     return build_from_paths([corpus], Settings()).quads
