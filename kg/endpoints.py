@@ -1,0 +1,114 @@
+"""Where a SPARQL 1.1 store answers and how to log in: the three URLs (query, update,
+Graph Store) from the one a user gives, credentials from the environment or netrc, and the
+HTTP errors every remote command reports.
+
+Credentials come from ``KG_ENDPOINT_USER`` / ``KG_ENDPOINT_PASSWORD`` or a netrc file
+(``NETRC`` or ``~/.netrc``), never from the command line. HTTPS, proxies
+(``https_proxy``/``no_proxy``) and CA bundles (``SSL_CERT_FILE``) are the standard library's.
+"""
+
+from __future__ import annotations
+
+import netrc
+import os
+import ssl
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import StoreError, UsageError
+
+
+class ConnectionFailed(StoreError):
+    """The server could not be reached (refused, reset, timed out, TLS failure)."""
+
+
+class RemoteError(StoreError):
+    """The server answered with an error."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# -- endpoints and credentials -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+    graph_store: str | None  # None: SPARQL Update only
+
+
+def endpoints_for(
+    endpoint: str, graph_store: str | None = None, update: str | None = None
+) -> Endpoints:
+    """The three URLs from the one the user gave.
+
+    A bare server root (``http://host:7878``) or a URL ending in ``/query`` gets Oxigraph's
+    layout (``/query``, ``/update``, ``/store``); any other URL is taken as a SPARQL endpoint
+    that also accepts updates, with no known graph store unless ``--graph-store`` says one.
+    """
+    for url in (endpoint, graph_store, update):
+        if url is not None and not _is_http(url):
+            raise UsageError(f"not an http(s) URL: {url!r} (for example http://127.0.0.1:7878)")
+    path = urllib.parse.urlsplit(endpoint).path
+    if path.rstrip("/") == "":
+        root = endpoint.rstrip("/") + "/"
+        query, derived_update, derived_store = root + "query", root + "update", root + "store"
+    elif path.endswith("/query"):
+        root = endpoint[: -len("query")]
+        query, derived_update, derived_store = endpoint, root + "update", root + "store"
+    else:
+        query, derived_update, derived_store = endpoint, endpoint, None
+    return Endpoints(query, update or derived_update, graph_store or derived_store)
+
+
+def _is_http(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str
+    password: str = field(repr=False)  # never shown
+
+
+def credentials_for(url: str, environ: Mapping[str, str] | None = None) -> Credentials | None:
+    """``KG_ENDPOINT_USER``/``KG_ENDPOINT_PASSWORD``, else the netrc entry for the URL's host."""
+    env = os.environ if environ is None else environ
+    user = env.get("KG_ENDPOINT_USER")
+    if user:
+        return Credentials(user, env.get("KG_ENDPOINT_PASSWORD", ""))
+    path = Path(env["NETRC"]) if env.get("NETRC") else Path.home() / ".netrc"
+    if not path.is_file():
+        return None
+    try:
+        entry = netrc.netrc(str(path)).authenticators(urllib.parse.urlsplit(url).hostname or "")
+    except (netrc.NetrcParseError, OSError) as exc:
+        raise UsageError(f"cannot read {path}: {exc} (it should be readable, mode 600)") from exc
+    if entry is None:
+        return None
+    login, _account, password = entry
+    return Credentials(login, password or "")
+
+
+def opener(urls: Sequence[str], environ: Mapping[str, str] | None) -> urllib.request.OpenerDirector:
+    """An opener that sends Basic credentials with the first request to each endpoint (and
+    answers a Digest challenge), only to those URLs: a redirect elsewhere gets none."""
+    passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
+    for url in urls:
+        found = credentials_for(url, environ)
+        if found is not None:
+            passwords.add_password(None, url, found.user, found.password, is_authenticated=True)
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.HTTPBasicAuthHandler(passwords),
+        urllib.request.HTTPDigestAuthHandler(passwords),
+    ]
+    if any(url.startswith("https:") for url in urls):  # one verifying context, built once
+        handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context()))
+    return urllib.request.build_opener(*handlers)
