@@ -236,7 +236,7 @@ def build(
         nquads, ntriples = write_exports(
             pairs, union, staging, prefixes, context, ["nquads", "ntriples"]
         )
-        progress("filling the embedded store (beside the other exports)")
+        progress("filling the embedded store")
         with writing_store(store_path(staging), nquads, ntriples) as store_written:
             others = [f for f in FORMATS if f not in ("nquads", "ntriples")]
             write_exports(pairs, union, staging, prefixes, context, others)
