@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from kg.errors import UsageError
 
 # The seeds were captured in 2026; pages print "May 18" without a year. A fixed default keeps
@@ -34,11 +36,16 @@ def parse_capture_date(text: str) -> date:
 
 
 def check_base_iri(text: str) -> str:
+    problem = ""
     if not (text.startswith(("http://", "https://", "urn:")) and text[-1] in "/#:"):
-        raise UsageError(
-            f"base IRI must be absolute and end in '/', '#' or ':' (got {text!r}); "
-            "for example https://kg.example.org/"
-        )
+        problem = "must be absolute and end in '/', '#' or ':'"
+    else:
+        try:  # every IRI the graph mints starts with it: check it once, as RDF parsers will
+            ox.NamedNode(text + "x")
+        except ValueError as exc:
+            problem = f"is not a valid IRI ({exc})"
+    if problem:
+        raise UsageError(f"base IRI {problem} (got {text!r}); for example https://kg.example.org/")
     return text
 
 

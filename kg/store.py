@@ -65,7 +65,10 @@ def write_store(path: Path, nquads: Path, union: Path) -> None:
 
 
 def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
-    store.bulk_load(path=str(path), format=fmt)
+    # lenient: skip re-validating every IRI (12 % of the load, measured). The files are ours:
+    # minted IRIs are percent-encoded under a checked base, abstract URLs are checked by
+    # the mapping, and the text is tested to be exactly what pyoxigraph writes.
+    store.bulk_load(path=str(path), format=fmt, lenient=True)
 
 
 # Below this many bytes of N-Quads a second process costs more than it saves.

@@ -258,10 +258,13 @@ def test_base_iri_is_configurable(tmp_path: Path) -> None:
     assert "kg.example.org" not in text
 
 
-def test_a_bad_base_iri_is_a_usage_error(tmp_path: Path) -> None:
-    code, _, stderr = run("build", str(SEEDS), "-o", str(tmp_path), "--base-iri", "not-an-iri")
+@pytest.mark.parametrize("base", ["not-an-iri", "http://ex ample.org/", "https://a<b>/"])
+def test_a_bad_base_iri_is_a_usage_error(tmp_path: Path, base: str) -> None:
+    code, _, stderr = run("build", str(SEEDS), "-o", str(tmp_path), "--base-iri", base)
     assert code == 2
     assert "base IRI" in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "graph.nq").exists()
 
 
 def test_stats_without_a_store_says_how_to_fix_it(tmp_path: Path) -> None:
