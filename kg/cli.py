@@ -214,6 +214,7 @@ def build(
     """
     from kg.export import (
         FORMATS,
+        ExportedLines,
         load_context,
         prefixes_for,
         publish,
@@ -226,33 +227,35 @@ def build(
 
     settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
     built = build_from_paths(_default_paths(paths, settings), settings, progress)
-    report_diagnostics(built.diagnostics)
-    pairs, union = built.graph.pairs, built.graph.union
+    diagnostics = built.diagnostics
+    report_diagnostics(diagnostics)
+    counts = {**summarise(built.graph.union), **count_diagnostics(diagnostics)}
     prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
     # Everything goes into a staging folder first and moves into place at the end, so an
     # interrupted build leaves the previous output whole.
     with staging_folder(settings.out_dir) as staging:
         progress(f"writing exports to {settings.out_dir}/")
         nquads, ntriples = write_exports(
-            pairs, union, staging, prefixes, context, ["nquads", "ntriples"]
+            built.graph.pairs, built.graph.union, staging, prefixes, context, ["nquads", "ntriples"]
         )
+        # From here on the other formats are written from those two files, one line at a
+        # time, and the graph in memory is let go: the store fills in a second process
+        # meanwhile, and the two must not hold the graph at once.
+        del built
+        pairs, union = ExportedLines(nquads), ExportedLines(ntriples)
         progress("filling the embedded store")
         with writing_store(store_path(staging), nquads, ntriples) as store_written:
             others = [f for f in FORMATS if f not in ("nquads", "ntriples")]
             write_exports(pairs, union, staging, prefixes, context, others)
-            write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in built.diagnostics))
+            write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in diagnostics))
             store_written()
         # The store just written is validated where it lies (its default graph is the union).
         report = (
             validate_build(store_path(staging), staging, settings.base_iri) if validate else None
         )
         publish(staging, settings.out_dir)
-    counts = {
-        **summarise(union),
-        **count_diagnostics(built.diagnostics),
-    }
     click.echo(render_summary(counts), err=True, nl=False)
-    if anything_skipped(list(built.diagnostics)) or (report is not None and not report.conforms):
+    if anything_skipped(list(diagnostics)) or (report is not None and not report.conforms):
         sys.exit(EXIT_FINDINGS)
 
 

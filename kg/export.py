@@ -108,6 +108,28 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
     return pairs, sorted(set().union(*graphs.values()), key=line_key)
 
 
+class ExportedLines:
+    """The heads of graph.nt, or the (graph, head) pairs of graph.nq, read back from the
+    file each time this is iterated: once those two are written, the build lets go of the
+    graph in memory and writes the other formats from the files (holding one line at a
+    time while the store fills in another process). Only for files kg wrote, whose quads
+    all have a named graph."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[Any]:
+        quads = self.path.suffix == ".nq"
+        # newline="\n": a literal may hold U+2028, which universal newlines would split at
+        with open(self.path, encoding="utf-8", newline="\n") as lines:
+            for line in lines:
+                if quads:
+                    head, graph = line[:-3].rsplit(" ", 1)  # "<s> <p> o <g> .\n"
+                    yield graph, head
+                else:
+                    yield line[:-3]  # "<s> <p> o .\n"
+
+
 def nquads_text(pairs: Pairs) -> bytes:
     return "".join(serialise.nquads_chunks(pairs)).encode("utf-8")
 
@@ -136,8 +158,8 @@ def dumps(
 
 def export_chunks(
     fmt: str,
-    pairs: Pairs,
-    union: list[str],
+    pairs: Iterable[tuple[str, str]],
+    union: Iterable[str],
     prefixes: dict[str, str],
     context: dict[str, Any] | None = None,
 ) -> Iterator[str]:
@@ -164,8 +186,8 @@ def load_context(ontology_dir: Path) -> dict[str, Any]:
 
 
 def write_exports(
-    pairs: Pairs,
-    union: list[str],
+    pairs: Iterable[tuple[str, str]],
+    union: Iterable[str],
     out_dir: Path,
     prefixes: dict[str, str],
     context: dict[str, Any],

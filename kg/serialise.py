@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, groupby
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, groupby, islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 Pair = tuple[str, str]
 
@@ -48,24 +48,35 @@ _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 # -- N-Quads and N-Triples ----------------------------------------------------------------
 
 
-def ntriples_chunks(heads: Sequence[str]) -> Iterator[str]:
-    for start in range(0, len(heads), LINES):
-        yield " .\n".join(heads[start : start + LINES]) + " .\n"
+T = TypeVar("T")
 
 
-def nquads_chunks(pairs: Sequence[Pair]) -> Iterator[str]:
-    for start in range(0, len(pairs), LINES):
-        yield "".join(
-            [f"{h} {g} .\n" if g else f"{h} .\n" for g, h in pairs[start : start + LINES]]
-        )
+def batches(items: Iterable[T]) -> Iterator[list[T]]:
+    """LINES items at a time, from any iterable (a list, or lines read back from a file)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, LINES)):
+        yield batch
+
+
+def ntriples_chunks(heads: Iterable[str]) -> Iterator[str]:
+    for batch in batches(heads):
+        yield " .\n".join(batch) + " .\n"
+
+
+def nquads_chunks(pairs: Iterable[Pair]) -> Iterator[str]:
+    for batch in batches(pairs):
+        yield "".join([f"{h} {g} .\n" if g else f"{h} .\n" for g, h in batch])
 
 
 # -- Turtle and TriG ----------------------------------------------------------------------
 
 
-def turtle_chunks(heads: Sequence[str], prefixes: Mapping[str, str]) -> Iterator[str]:
-    """Turtle: the used @prefix lines sorted, then one statement per subject."""
-    texts = ("\n".join(heads[i : i + LINES]) for i in range(0, len(heads), LINES))
+def turtle_chunks(heads: Iterable[str], prefixes: Mapping[str, str]) -> Iterator[str]:
+    """Turtle: the used @prefix lines sorted, then one statement per subject.
+
+    ``heads`` is read twice (which prefixes are used, then the statements): a list, or an
+    object that reads them again from a file each time it is iterated."""
+    texts = ("\n".join(batch) for batch in batches(heads))
     names = _Names(_declared(texts, prefixes))
     yield names.prefix_block()
     out: list[str] = []
@@ -73,11 +84,11 @@ def turtle_chunks(heads: Sequence[str], prefixes: Mapping[str, str]) -> Iterator
     yield "".join(out)
 
 
-def trig_chunks(pairs: Sequence[Pair], prefixes: Mapping[str, str]) -> Iterator[str]:
-    """TriG: default-graph statements first (they sort first), then one block per graph."""
-    texts = (
-        "\n".join(chain.from_iterable(pairs[i : i + LINES])) for i in range(0, len(pairs), LINES)
-    )
+def trig_chunks(pairs: Iterable[Pair], prefixes: Mapping[str, str]) -> Iterator[str]:
+    """TriG: default-graph statements first (they sort first), then one block per graph.
+
+    ``pairs`` is read twice, like ``turtle_chunks``'s heads."""
+    texts = ("\n".join(chain.from_iterable(batch)) for batch in batches(pairs))
     names = _Names(_declared(texts, prefixes))
     yield names.prefix_block()
     out: list[str] = []

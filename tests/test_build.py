@@ -358,3 +358,31 @@ def test_parallel_parsing_gives_exactly_the_serial_records(monkeypatch: pytest.M
     parallel = kg.pipeline.parse_pages_in_parallel(pages, DEFAULT_CAPTURE_DATE, workers=2)
     assert parallel == parse_pages(pages, DEFAULT_CAPTURE_DATE)
     assert len(parallel.records) == 89
+
+
+def test_line_separators_in_text_survive_the_exports_written_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turtle, TriG and JSON-LD are written from graph.nq/graph.nt read back line by line:
+    a literal holding U+2028, U+0085 or U+001C must not be split there."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "BACKGROUND_MIN_BYTES", 0)  # the path big graphs take
+    text = (SEEDS / "003_1e15edc5c0b8441e.txt").read_text(encoding="utf-8")
+    odd = text.replace("Graphix-T5", "Graph\u2028ix\u0085T5\x1c", 1)
+    assert odd != text
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "odd.txt").write_bytes(odd.encode("utf-8"))
+    out = tmp_path / "out"
+    code, _, stderr = run("build", str(pages), "-o", str(out), "--no-validate")
+    assert code == 0, stderr
+    quads = set(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    titles = {q.object.value for q in quads if q.predicate.value.endswith("/title")}
+    assert any("\u2028" in t and "\u0085" in t for t in titles), titles
+    for name in ("graph.trig", "graph.jsonld"):
+        assert set(ox.parse(path=str(out / name), format=OX_FORMATS[name])) == quads, name
+    triples = {q.triple for q in quads}
+    for name in ("graph.ttl", "graph.nt"):
+        parsed = ox.parse(path=str(out / name), format=OX_FORMATS[name])
+        assert {q.triple for q in parsed} == triples, name
