@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from kg import serialise
 from kg.errors import OutputError
-from kg.mapping import line_key
+from kg.mapping import sorted_text
 
 
 def _umask() -> int:
@@ -68,14 +68,6 @@ EXTENSIONS = {
     ".jsonld": "jsonld",
     ".json": "jsonld",
 }
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
 
 
 def format_for(path: Path) -> str | None:
@@ -104,8 +96,7 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
     text = (ox.serialize(default, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     if default:
         graphs[""] = {line[:-2] for line in filter(None, text.split("\n"))}
-    pairs = [(g, h) for g in sorted(graphs) for h in sorted(graphs[g], key=line_key)]
-    return pairs, sorted(set().union(*graphs.values()), key=line_key)
+    return sorted_text(graphs)
 
 
 class ExportedLines:

@@ -455,9 +455,20 @@ def map_records(
     graphs[node(iris.dataset_graph)] = {
         head(t) for t in describe_dataset(union, iris, page_graphs, capture_date)
     }
-    union |= graphs[node(iris.dataset_graph)]
+    union |= graphs[node(iris.dataset_graph)]  # in place: a copy would cost memory here
+    pairs, union_heads = sorted_text(graphs, union)
+    return Mapped(pairs, union_heads, tuple(sorted(set(mapper.diagnostics))))
+
+
+def sorted_text(
+    graphs: dict[str, set[str]], union: set[str] | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Graph -> heads, as ``Mapped`` holds them: (graph, head) pairs sorted by graph, then
+    subject with rdf:type first, then the rest; and the union of the graphs (``union``
+    when the caller has it already) in the same order."""
     pairs = [(g, h) for g in sorted(graphs) for h in sorted(graphs[g], key=line_key)]
-    return Mapped(pairs, sorted(union, key=line_key), tuple(sorted(set(mapper.diagnostics))))
+    whole = union if union is not None else set().union(*graphs.values())
+    return pairs, sorted(whole, key=line_key)
 
 
 def describe_dataset(
