@@ -1,0 +1,76 @@
+"""What the ``kg`` commands share: the exit-code epilog, option decorators and output helpers.
+
+Kept apart from kg.cli so the command modules can use them without importing the group
+that imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg.config import Settings
+from kg.diagnostics import Diagnostic
+from kg.export import write_atomic
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  the data does not conform, or some input was skipped
+  2  usage error
+  3  processing or I/O failure
+"""
+
+
+def settings_options(func: F) -> F:
+    """Options shared by every command that reads pages."""
+    func = click.option(
+        "--capture-date",
+        metavar="YYYY-MM-DD",
+        help="When the pages were captured; year-less dates take its year. [env KG_CAPTURE_DATE]",
+    )(func)
+    return func
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+    )(func)
+
+
+def out_option(func: F) -> F:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of the built graph and its store. [default: out/; env KG_OUT_DIR]",
+    )(func)
+
+
+def report_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in sorted(diagnostics):
+        click.echo(str(diagnostic), err=True)
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def default_paths(paths: tuple[Path, ...], settings: Settings) -> list[Path]:
+    return list(paths) or [settings.seeds_dir]
+
+
+def progress(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)

@@ -1,0 +1,140 @@
+"""``kg queries`` and ``kg query`` (the saved queries in queries/), and ``kg report``
+(issue 8), the static site whose gallery runs them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli_common import EXIT_CODES_HELP, out_option, output_option, progress
+from kg.config import resolve
+from kg.export import write_atomic
+
+
+@click.command("queries", epilog=EXIT_CODES_HELP)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def queries_command(fmt: str) -> None:
+    """List the saved queries in queries/: name, title, question and parameters.
+
+    \b
+    Example:
+      kg queries
+      kg queries --format json | jq '.[].name'
+    """
+    from kg.queries import library
+    from kg.results import describe_library
+
+    click.echo(describe_library(library(), fmt), nl=False)
+
+
+@click.command("query", epilog=EXIT_CODES_HELP)
+@click.argument("name", required=False, metavar="NAME|FILE.rq")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Bind a parameter the query's header declares (repeatable); typed from the header.",
+)
+@click.option("-e", "--execute", "text", metavar="SPARQL", help="Run this query text instead.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "md", "turtle", "ntriples"]),
+    help="Output format. [default: from -o's extension, else table on a terminal, "
+    "csv when piped (ntriples for CONSTRUCT/DESCRIBE)]",
+)
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL endpoint, not the embedded store.")
+@out_option
+@output_option
+@click.option("--allow-update", is_flag=True, help="Run SPARQL Update (refused by default).")
+def query_command(
+    name: str | None,
+    params: tuple[tuple[str, str], ...],
+    text: str | None,
+    fmt: str | None,
+    endpoint: str | None,
+    out_dir: Path | None,
+    output: Path | None,
+    allow_update: bool,
+) -> None:
+    """Run a saved query (a name from `kg queries`, or a .rq file) or an ad-hoc one (-e) on
+    the embedded store, or on a SPARQL endpoint with --endpoint.
+
+    Parameters are bound by the engine, never pasted into the query text. Updates are
+    refused unless --allow-update. A malformed query exits 2 with the parser's line:column.
+
+    \b
+    Example:
+      kg query coauthors -p person "Wenyu Du"
+      kg query code-share --format csv -o code-share.csv
+      kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query coauthors --endpoint http://localhost:7878/query
+    """
+    import time
+
+    from kg.export import prefixes_for
+    from kg.queries import prepare, run
+    from kg.results import choose_format, render, shown_value
+
+    settings = resolve({"out_dir": out_dir})
+    saved, bindings = prepare(name, text, params)
+    destination = None if output is None or str(output) == "-" else str(output)
+    chosen = choose_format(saved.form, fmt, destination, sys.stdout.isatty())
+    started = time.perf_counter()
+    results = run(saved, bindings, settings.out_dir, endpoint, allow_update)
+    elapsed = (time.perf_counter() - started) * 1000
+    shown = {**prefixes_for(settings.base_iri), **saved.prefixes}
+    omit = list(bindings) if chosen in ("table", "md") else []
+    for param in omit:
+        progress(f"{param} = {shown_value(bindings[param], shown)}")
+    data = render(results, chosen, shown, omit)
+    if destination is None:
+        click.echo(data, nl=False)
+    else:
+        write_atomic(Path(destination), data)
+        progress(f"wrote {destination}")
+    what = "update done" if results.kind == "update" else f"{len(results)} results"
+    progress(f"{what} in {elapsed:.0f} ms")
+
+
+@click.command("report", epilog=EXIT_CODES_HELP)
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the site, replaced as a whole. [default: OUT/report]",
+)
+@out_option
+def report_command(folder: Path | None, out_dir: Path | None) -> None:
+    """Write a static web site of the built graph: people, topics, papers, queries, shapes.
+
+    A page per person (papers, co-author network, topics over time, metrics), per topic
+    (papers per year, most active authors, papers with code) and per paper (authors in
+    order, code, the evidence of every page that lists it); the index with the dataset
+    summary and the validation report; the query gallery (every saved query run on the
+    graph); the ontology and the SHACL shapes. Plain HTML, CSS and inline SVG that works
+    from disk and offline. The same store gives the same files; the folder is replaced
+    only when the new site is complete.
+
+    \b
+    Example:
+      kg report
+      kg report -o site/ && xdg-open site/index.html
+    """
+    from kg.report import write_report
+
+    settings = resolve({"out_dir": out_dir})
+    written = write_report(settings.out_dir, folder)
+    click.echo(str(written.folder / "index.html"))
+    progress(
+        f"wrote {written.files} files to {written.folder}/: {written.people} people, "
+        f"{written.topics} topics, {written.papers} papers, {written.queries} queries"
+    )
