@@ -75,6 +75,14 @@ class Iris:
     def dataset_graph(self) -> str:
         return f"{self.base}graph/dataset"
 
+    @property
+    def statistics_graph(self) -> str:
+        return f"{self.base}graph/statistics"
+
+    def statistics(self, table: str, key: str = "") -> str:
+        """A statistics table (qb:DataSet), or one observation in it when key is given."""
+        return f"{self.base}statistics/{table}" + (f"/{key}" if key else "")
+
 
 @dataclass
 class MergedPaper:

@@ -9,13 +9,11 @@ once at the end, so it does not depend on the order of the input.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -23,77 +21,32 @@ from kg.diagnostics import Diagnostic, warning
 from kg.identity import Iris, Merged, MergedPaper, canonical, digest
 from kg.records import PaperRecord, ProfileRecord
 from kg.reference import ARXIV_SCHEME, TAXONOMY_GRAPH, Reference
-from kg.vocab import BIDO, DCAT, DCTERMS, FABIO, FOAF, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
-
-
-def node(value: str) -> str:
-    """An IRI we minted (percent-encoded parts under a checked base) as N-Triples text."""
-    return f"<{value}>"
-
-
-# N-Triples escapes, exactly as pyoxigraph writes them (so the text equals its output).
-_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"'}
-_ESCAPES[0x5C] = "\\\\"
-_ESCAPE_TABLE = {
-    **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]},
-    **_ESCAPES,
-}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
-
-
-def lit(value: str) -> str:
-    """A plain (xsd:string) literal."""
-    if _NEEDS_ESCAPE.search(value):
-        value = value.translate(_ESCAPE_TABLE)
-    return f'"{value}"'
-
-
-@lru_cache(maxsize=1 << 16)
-def typed(value: object, datatype: str) -> str:
-    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    if datatype == T_STRING:
-        return lit(text)
-    return f"{lit(text)}^^<{datatype}>"
-
-
-A = node(str(RDF.type))
-T_STRING, T_DATE, T_YEAR = str(XSD.string), str(XSD.date), str(XSD.gYear)
-T_BOOL, T_INT, T_POS, T_DEC = (
-    str(XSD.boolean),
-    str(XSD.integer),
-    str(XSD.positiveInteger),
-    str(XSD.decimal),
+from kg.statistics import statistics
+from kg.terms import (
+    BIDO_,
+    DCAT_,
+    DCTERMS_,
+    FABIO_,
+    FOAF_,
+    KG_,
+    PROV_,
+    RDFS_,
+    SCHEMA_,
+    SKOS_,
+    T_BOOL,
+    T_DATE,
+    T_DEC,
+    T_INT,
+    T_URI,
+    T_YEAR,
+    VOID_,
+    A,
+    lit,
+    node,
+    p,
+    typed,
 )
-T_URI = str(XSD.anyURI)
-
-
-def p(term: object) -> str:
-    return node(str(term))
-
-
-class _Terms:
-    """A vocabulary's terms as pyoxigraph nodes, looked up once each.
-
-    ``KG_.title`` goes through rdflib's closed namespace the first time (so a term missing
-    from the ontology still fails loudly) and is a plain attribute after that: the mapping
-    asks for predicates millions of times on a big corpus. Values are ``<iri>`` text.
-    """
-
-    def __init__(self, namespace: Any) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> str:
-        value = node(str(getattr(self._namespace, name)))
-        setattr(self, name, value)
-        return value
-
-    def __getitem__(self, name: str) -> str:
-        return node(str(self._namespace[name]))
-
-
-KG_, SCHEMA_, FOAF_, DCTERMS_ = _Terms(KG), _Terms(SCHEMA), _Terms(FOAF), _Terms(DCTERMS)
-SKOS_, PROV_, VOID_, DCAT_ = _Terms(SKOS), _Terms(PROV), _Terms(VOID), _Terms(DCAT)
-FABIO_, BIDO_, RDFS_ = _Terms(FABIO), _Terms(BIDO), _Terms(RDFS)
+from kg.vocab import KG
 
 
 @dataclass(frozen=True)
@@ -445,13 +398,16 @@ def head(triple: Triple) -> str:
 def map_records(
     merged: Merged, pages: Sequence[PageInfo], iris: Iris, reference: Reference, capture_date: date
 ) -> Mapped:
-    """Build every quad: page graphs, the taxonomy graph and the dataset description."""
+    """Build every quad: page graphs, the taxonomy graph, the statistics computed from them
+    and the dataset description."""
     mapper = _Mapper(merged, pages, iris, reference, capture_date)
     graphs = {node(iri): set(heads) for iri, heads in mapper.page_graphs().items()}
     taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
     graphs[node(TAXONOMY_GRAPH)] = taxonomy
-    union = set().union(*graphs.values())
     page_graphs = sorted(g[1:-1] for g in graphs if g != node(TAXONOMY_GRAPH))
+    union = set().union(*graphs.values())
+    graphs[node(iris.statistics_graph)] = {head(t) for t in statistics(union, iris)}
+    union |= graphs[node(iris.statistics_graph)]
     graphs[node(iris.dataset_graph)] = {
         head(t) for t in describe_dataset(union, iris, page_graphs, capture_date)
     }

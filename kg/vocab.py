@@ -15,6 +15,7 @@ from rdflib.namespace import (
     FOAF,
     OWL,
     PROV,
+    QB,
     RDF,
     RDFS,
     SKOS,
@@ -35,6 +36,7 @@ __all__ = [
     "PREFIXES",
     "PRO",
     "PROV",
+    "QB",
     "RDF",
     "RDFS",
     "SCHEMA",
@@ -111,6 +113,25 @@ class KG(DefinedNamespace):
     aiScore: URIRef
     primaryCategory: URIRef
 
+    # Statistics (qb:Observation subclasses, computed by every build)
+    TopicYearObservation: URIRef
+    PageListingObservation: URIRef
+    OrganisationPairObservation: URIRef
+    topic: URIRef
+    year: URIRef
+    page: URIRef
+    organisation: URIRef
+    numberOfPapers: URIRef
+    numberOfPapersWithCode: URIRef
+    numberOfYearInferredPapers: URIRef
+    numberOfListings: URIRef
+    numberOfCompleteAuthorLists: URIRef
+    numberOfTruncatedAuthorLists: URIRef
+    numberOfEmptyAuthorLists: URIRef
+    numberOfOwnerHiddenListings: URIRef
+    numberOfSharedPapers: URIRef
+    firstSharedPaper: URIRef
+
 
 SCHEMA = Namespace("https://schema.org/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
@@ -129,6 +150,7 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "pro": str(PRO),
     "prov": str(PROV),
+    "qb": str(QB),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "schema": str(SCHEMA),

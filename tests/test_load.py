@@ -140,10 +140,10 @@ def test_load_puts_every_graph_with_the_local_counts(oxigraph_server: str, built
 
     assert code == 0, stderr
     expected = local_counts(built)
-    assert len(expected) == 8  # 5 pages, dataset, taxonomy, default
+    assert len(expected) == 9  # 5 pages, dataset, statistics, taxonomy, default
     assert server_counts(oxigraph_server) == expected
     assert set(statuses(stdout).values()) == {"loaded"}
-    assert f"8 graphs loaded ({sum(expected.values())} triples)" in stderr
+    assert f"9 graphs loaded ({sum(expected.values())} triples)" in stderr
     assert temp_graphs(oxigraph_server) == []
 
 
@@ -161,7 +161,7 @@ def test_reload_duplicates_nothing(oxigraph_server: str, built: Path) -> None:
     assert set(statuses(stdout).values()) == {"loaded"}
     assert server_counts(oxigraph_server) == local_counts(built)
     assert temp_graphs(oxigraph_server) == []
-    assert kg_load(oxigraph_server, built)[1].count("unchanged") == 8
+    assert kg_load(oxigraph_server, built)[1].count("unchanged") == 9
 
 
 def test_changing_one_page_reloads_only_what_it_touches(
@@ -408,7 +408,7 @@ def test_dry_run_sends_nothing(recorder: tuple[str, Seen], built: Path) -> None:
     assert code == 0, stderr
     assert seen == []
     counts = local_counts(built)
-    assert f"dry run: nothing was sent. 8 graphs, {sum(counts.values())} triples" in stdout
+    assert f"dry run: nothing was sent. 9 graphs, {sum(counts.values())} triples" in stdout
     biqing_qi = counts[f"{BASE}page/004_0db25c8019068f0b.txt"]
     assert 1000 < biqing_qi <= 2000  # two chunks of 1000
     assert f"{BASE}page/004_0db25c8019068f0b.txt  {biqing_qi:<7}  2" in stdout

@@ -44,6 +44,10 @@ R = "<https://kg.example.org/repo/github.com/ann/tool>"
 D = "data:dataset"
 PART = "<https://kg.example.org/dataset/class/0123456789>"
 GHOST = "<https://kg.example.org/person/Ghost>"
+TY_TABLE = "<https://kg.example.org/statistics/topic-year>"
+TY = "<https://kg.example.org/statistics/topic-year/0123456789-2025>"
+PAGE_OBS = "<https://kg.example.org/statistics/page-listings/0123456789>"
+ORG_PAIR = "<https://kg.example.org/statistics/organisation-pairs/0123456789>"
 SHA = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 
@@ -493,6 +497,73 @@ CASES_TABLE = [
     ),
     c("HIndexListedShape", M, f"{M} kg:hIndex 1 .", f"{M} kg:hIndex 3 .", **W),
     c("ListedCountShape", M, f"{M} kg:listedPaperCount 1 .", f"{M} kg:listedPaperCount 2 .", **I),
+    # -- the statistics ------------------------------------------------------------------------------
+    c(
+        "StatisticsTableShape",
+        "<https://kg.example.org/tables/x>",
+        add='<https://kg.example.org/tables/x> a qb:DataSet ; dcterms:title "x" .',
+    ),
+    c("StatisticsTable-title", TY_TABLE, f'{TY_TABLE} dcterms:title "Papers per topic and year" .'),
+    c("Observation-dataSet", TY, f"{TY} qb:dataSet {TY_TABLE} ."),
+    c(
+        "Observation-dataSet",
+        TY,
+        add=f"{TY} qb:dataSet <https://kg.example.org/statistics/other> .",
+        variant="not a table",
+    ),
+    c(
+        "TopicYearObservationShape",
+        "<https://kg.example.org/statistics/topic-year/cs.CL-2025>",
+        add="<https://kg.example.org/statistics/topic-year/cs.CL-2025> a kg:TopicYearObservation .",
+    ),
+    c("TopicYear-type", TY, f"{TY} a qb:Observation ."),
+    c("TopicYear-topic", TY, f"{TY} kg:topic arxiv:cs.CL .", f"{TY} kg:topic {PAGE_OBS} ."),
+    c("TopicYear-year", TY, f"{TY} kg:year 2025 .", f'{TY} kg:year "2025"^^xsd:gYear .'),
+    c("TopicYear-papers", TY, f"{TY} kg:numberOfPapers 1 .", f"{TY} kg:numberOfPapers 0 ."),
+    c("TopicYear-papersWithCode", TY, f"{TY} kg:numberOfPapersWithCode 1 ."),
+    c(
+        "TopicYear-yearInferredPapers",
+        TY,
+        f"{TY} kg:numberOfYearInferredPapers 0 .",
+        f"{TY} kg:numberOfYearInferredPapers -1 .",
+    ),
+    c(
+        "PageListingObservationShape",
+        "<https://kg.example.org/statistics/page-listings/p1>",
+        add="<https://kg.example.org/statistics/page-listings/p1> a kg:PageListingObservation .",
+    ),
+    c("PageListing-type", PAGE_OBS, f"{PAGE_OBS} a qb:Observation ."),
+    c(
+        "PageListing-page",
+        PAGE_OBS,
+        f"{PAGE_OBS} kg:page page:p1.txt .",
+        f"{PAGE_OBS} kg:page {P} .",
+    ),
+    c("PageListing-listings", PAGE_OBS, f"{PAGE_OBS} kg:numberOfListings 1 ."),
+    c("PageListing-complete", PAGE_OBS, add=f"{PAGE_OBS} kg:numberOfCompleteAuthorLists 2 ."),
+    c("PageListing-truncated", PAGE_OBS, f"{PAGE_OBS} kg:numberOfTruncatedAuthorLists 0 ."),
+    c(
+        "PageListing-empty",
+        PAGE_OBS,
+        f"{PAGE_OBS} kg:numberOfEmptyAuthorLists 0 .",
+        f'{PAGE_OBS} kg:numberOfEmptyAuthorLists "0" .',
+    ),
+    c("PageListing-ownerHidden", PAGE_OBS, f"{PAGE_OBS} kg:numberOfOwnerHiddenListings 0 ."),
+    c(
+        "OrganisationPairObservationShape",
+        "<https://kg.example.org/statistics/organisation-pairs/pku-thu>",
+        add="<https://kg.example.org/statistics/organisation-pairs/pku-thu>"
+        " a kg:OrganisationPairObservation .",
+    ),
+    c("OrganisationPair-type", ORG_PAIR, f"{ORG_PAIR} a qb:Observation ."),
+    c("OrganisationPair-organisation", ORG_PAIR, f"{ORG_PAIR} kg:organisation org:thu ."),
+    c(
+        "OrganisationPair-sharedPapers",
+        ORG_PAIR,
+        f"{ORG_PAIR} kg:numberOfSharedPapers 1 .",
+        f"{ORG_PAIR} kg:numberOfSharedPapers 1.5 .",
+    ),
+    c("OrganisationPair-firstSharedPaper", ORG_PAIR, add=f"{ORG_PAIR} kg:firstSharedPaper {U} ."),
     # -- the dataset description -------------------------------------------------------------------
     c(
         "DatasetShape",
@@ -807,7 +878,7 @@ def test_validate_the_built_store(built: Path) -> None:
     assert code == 0
     assert "WARNING kgsh:AmbiguousTopic-ambiguous (ambiguity): 3 results" in stdout
     assert "[002_1a5fe52f65ecc1db.txt:31] topic:CV" in stdout
-    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 121 shapes\)"
+    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 144 shapes\)"
     assert re.fullmatch(f"kg: validation: {summary}\n", stderr), stderr
 
 

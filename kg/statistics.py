@@ -1,0 +1,218 @@
+"""Summary tables every build computes from the graph it just made (pure).
+
+Some research questions are counts over the whole graph: papers per topic and year, how
+many of a page's listings have a cut-short author list, which organisations share papers.
+Answering them from the triples means joining millions of them at every query (1-5 s on a
+100 k-paper graph, issue 5); the build already holds those triples, so it counts once and
+writes the counts as RDF Data Cube observations (``qb:Observation``) in a graph of their
+own. The counts are read from the union of the data graphs, the same triples the queries
+read, so a table can never disagree with the data it summarises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+import pyoxigraph as ox
+
+from kg.identity import Iris, digest
+from kg.terms import DCTERMS_, FOAF_, KG_, QB_, SKOS_, T_BOOL, T_INT, A, lit, typed
+
+Triple = tuple[str, str, str]
+Facts = dict[str, dict[str, list[str]]]  # predicate -> subject -> objects, as N-Triples text
+
+TRUE = typed(True, T_BOOL)
+ZERO = typed(0, T_INT)
+# YEAR() reads these; any other issued value is left out, as the query would leave it out.
+_YEAR = re.compile(
+    r'"(-?[0-9]{4,})[^"]*"\^\^<http://www\.w3\.org/2001/XMLSchema#(?:date|dateTime|gYear)>'
+)
+_READ = (
+    DCTERMS_.subject,
+    DCTERMS_.issued,
+    DCTERMS_.title,
+    DCTERMS_.identifier,
+    KG_.issuedYearInferred,
+    KG_.hasCode,
+    KG_.authorListComplete,
+    KG_.shownAuthorCount,
+    KG_.onPage,
+    KG_.listedPaper,
+    KG_.author,
+    KG_.authorshipOf,
+    KG_.affiliatedOrganization,
+    FOAF_.primaryTopic,
+    SKOS_.notation,
+)
+TABLES = {
+    "topic-year": "Papers per topic and year",
+    "page-listings": "Listings per source page, by how complete their author lists are",
+    "organisation-pairs": "Pairs of organisations affiliated with the same papers",
+}
+
+
+def statistics(heads: Iterable[str], iris: Iris) -> list[Triple]:
+    """Every statistics table and its observations, from the union's heads (``<s> <p> o``)."""
+    facts = read_facts(heads)
+    out: list[Triple] = []
+    for table, title in TABLES.items():
+        out += [
+            (node(iris.statistics(table)), A, QB_.DataSet),
+            (node(iris.statistics(table)), DCTERMS_.title, lit(title)),
+        ]
+    out += topic_years(facts, iris)
+    out += page_listings(facts, iris)
+    out += organisation_pairs(facts, iris)
+    return out
+
+
+def read_facts(heads: Iterable[str]) -> Facts:
+    """The few predicates the tables count, subject -> objects; one pass, one split a head."""
+    facts: Facts = {predicate: defaultdict(list) for predicate in _READ}
+    for text in heads:
+        subject, predicate, obj = text.split(" ", 2)
+        table = facts.get(predicate)
+        if table is not None:
+            table[subject].append(obj)
+    return facts
+
+
+def node(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def _subjects_with(facts: Facts, predicate: str, value: str) -> set[str]:
+    return {s for s, objects in facts[predicate].items() if value in objects}
+
+
+def _observation(iri: str, kind: str, table: str) -> list[Triple]:
+    return [(iri, A, QB_.Observation), (iri, A, kind), (iri, QB_.dataSet, table)]
+
+
+# -- papers per topic and year ---------------------------------------------------------------
+
+
+def topic_years(facts: Facts, iris: Iris) -> list[Triple]:
+    """Per topic (a concept with a skos:notation) and YEAR(dcterms:issued): the papers, those
+    with code, and those whose year was inferred from the capture date."""
+    notations = facts[SKOS_.notation]
+    with_code = _subjects_with(facts, KG_.hasCode, TRUE)
+    inferred = _subjects_with(facts, KG_.issuedYearInferred, TRUE)
+    counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for paper, concepts in facts[DCTERMS_.subject].items():
+        for issued in facts[DCTERMS_.issued].get(paper, ()):
+            match = _YEAR.fullmatch(issued)
+            if match is None:
+                continue
+            for concept in concepts:
+                if concept in notations:
+                    tally = counts[(concept, int(match.group(1)))]
+                    tally[0] += 1
+                    tally[1] += paper in with_code
+                    tally[2] += paper in inferred
+    table = node(iris.statistics("topic-year"))
+    out: list[Triple] = []
+    for (concept, year), (papers, code, guessed) in counts.items():
+        obs = node(iris.statistics("topic-year", f"{digest(concept, 10)}-{year}"))
+        out += _observation(obs, KG_.TopicYearObservation, table)
+        out += [
+            (obs, KG_.topic, concept),
+            (obs, KG_.year, typed(year, T_INT)),
+            (obs, KG_.numberOfPapers, typed(papers, T_INT)),
+            (obs, KG_.numberOfPapersWithCode, typed(code, T_INT)),
+            (obs, KG_.numberOfYearInferredPapers, typed(guessed, T_INT)),
+        ]
+    return out
+
+
+# -- listings per page -------------------------------------------------------------------------
+
+
+def page_listings(facts: Facts, iris: Iris) -> list[Triple]:
+    """Per source page with a dcterms:identifier and at least one listing: the listings, how
+    many list a complete, a truncated ("et al.") or an empty author list, and on a profile
+    page how many list a paper whose printed authors do not include the page's person."""
+    owners = facts[FOAF_.primaryTopic]
+    printed = _printed_authors(facts)
+    complete = _subjects_with(facts, KG_.authorListComplete, TRUE)
+    empty = _subjects_with(facts, KG_.shownAuthorCount, ZERO)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for listing, sources in facts[KG_.onPage].items():
+        for source in sources:
+            if source not in facts[DCTERMS_.identifier]:
+                continue
+            person = set(owners.get(source, ()))
+            for paper in facts[KG_.listedPaper].get(listing, ()):
+                tally = counts[source]
+                tally[0] += 1
+                tally[1] += paper in complete
+                tally[2] += paper in empty
+                tally[3] += bool(person) and not person & printed.get(paper, set())
+    table = node(iris.statistics("page-listings"))
+    out: list[Triple] = []
+    for source, (listings, whole, none, hidden) in counts.items():
+        obs = node(iris.statistics("page-listings", digest(source, 10)))
+        out += _observation(obs, KG_.PageListingObservation, table)
+        out += [
+            (obs, KG_.page, source),
+            (obs, KG_.numberOfListings, typed(listings, T_INT)),
+            (obs, KG_.numberOfCompleteAuthorLists, typed(whole, T_INT)),
+            (obs, KG_.numberOfTruncatedAuthorLists, typed(listings - whole - none, T_INT)),
+            (obs, KG_.numberOfEmptyAuthorLists, typed(none, T_INT)),
+            (obs, KG_.numberOfOwnerHiddenListings, typed(hidden, T_INT)),
+        ]
+    return out
+
+
+def _printed_authors(facts: Facts) -> dict[str, set[str]]:
+    """Paper -> the people its printed author list names (through its authorships)."""
+    people: dict[str, set[str]] = defaultdict(set)
+    authors = facts[KG_.author]
+    for authorship, papers in facts[KG_.authorshipOf].items():
+        for paper in papers:
+            people[paper].update(authors.get(authorship, ()))
+    return people
+
+
+# -- organisation pairs ------------------------------------------------------------------------
+
+
+def organisation_pairs(facts: Facts, iris: Iris) -> list[Triple]:
+    """Per pair of organisations (with a skos:notation) affiliated with the same papers: how
+    many papers, and the one whose title sorts first, as an example."""
+    notations = facts[SKOS_.notation]
+    titles = facts[DCTERMS_.title]
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    first: dict[tuple[str, str], tuple[str, str]] = {}
+    for paper, organisations in facts[KG_.affiliatedOrganization].items():
+        # the lesser IRI first, compared as IRIs (without the angle brackets)
+        named = sorted({o for o in organisations if o in notations}, key=lambda o: o[1:-1])
+        title = min((string_value(t) for t in titles.get(paper, ())), default=None)
+        for pair in combinations(named, 2):
+            shared[pair] += 1
+            if title is not None and (pair not in first or (title, paper) < first[pair]):
+                first[pair] = (title, paper)
+    table = node(iris.statistics("organisation-pairs"))
+    out: list[Triple] = []
+    for (one, other), papers in shared.items():
+        obs = node(iris.statistics("organisation-pairs", digest(f"{one} {other}", 10)))
+        out += _observation(obs, KG_.OrganisationPairObservation, table)
+        out += [
+            (obs, KG_.organisation, one),
+            (obs, KG_.organisation, other),
+            (obs, KG_.numberOfSharedPapers, typed(papers, T_INT)),
+        ]
+        if (one, other) in first:
+            out.append((obs, KG_.firstSharedPaper, first[(one, other)][1]))
+    return out
+
+
+def string_value(literal: str) -> str:
+    """The lexical form of a plain N-Triples literal ``"..."`` (escapes read by pyoxigraph)."""
+    if "\\" not in literal and literal.endswith('"'):
+        return literal[1:-1]
+    triple = next(iter(ox.parse(f"<x:s> <x:p> {literal} .", format=ox.RdfFormat.N_TRIPLES)))
+    return str(triple.object.value)
