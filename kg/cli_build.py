@@ -22,27 +22,12 @@ from kg.config import resolve
 from kg.diagnostics import anything_skipped
 from kg.errors import EXIT_FINDINGS
 from kg.export import write_atomic
+from kg.heap import release_freed_memory
 from kg.render import table
 
 
 def render_summary(counts: dict[str, int]) -> str:
     return table(["what", "count"], [[k, v] for k, v in counts.items()])
-
-
-def release_freed_memory() -> None:
-    """Hand memory Python has freed back to the system (glibc keeps it otherwise), so the
-    store process beside the build has it. Measured at 100k papers: see benchmarks/."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    if sys.platform.startswith("linux") and name:
-        try:
-            ctypes.CDLL(name).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: nothing to hand back this way
-            pass
 
 
 @click.command(epilog=EXIT_CODES_HELP)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from kg.authors import title_key
+from kg.heap import gc_paused
 from kg.records import PaperRecord, ProfileRecord, Record
 from kg.urls import repository_key
 
@@ -132,6 +133,7 @@ def _where(record: Record) -> tuple[str, int]:
     return (record.source, record.line)
 
 
+@gc_paused
 def merge(records: Iterable[Record], iris: Iris) -> Merged:
     all_records = sorted(records, key=_where)
     papers = [r for r in all_records if isinstance(r, PaperRecord)]

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.diagnostics import Diagnostic, Severity
 from kg.export import nquads_text
+from kg.heap import gc_paused
 from kg.identity import Iris, merge
 from kg.mapping import Mapped, PageInfo, map_records
 from kg.pages import Page, read_pages
@@ -70,6 +71,7 @@ PARALLEL_MIN_LINES = 20_000
 _SHARED: dict[str, object] = {}  # what forked workers inherit instead of unpickling
 
 
+@gc_paused
 def parse_pages_in_parallel(
     pages: Sequence[Page], capture_date: date, workers: int | None = None
 ) -> Parsed:

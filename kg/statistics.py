@@ -6,14 +6,17 @@ Answering them from the triples means joining millions of them at every query (1
 100 k-paper graph, issue 5); the build already holds those triples, so it counts once and
 writes the counts as RDF Data Cube observations (``qb:Observation``) in a graph of their
 own. The counts are read from the union of the data graphs, the same triples the queries
-read, so a table can never disagree with the data it summarises.
+read, so a table can never disagree with the data it summarises. The pass that reads them
+also takes the census the VoID description needs (``Census``), so the build splits its
+millions of triples once, not twice.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
+from dataclasses import dataclass
 from itertools import combinations
 
 import pyoxigraph as ox
@@ -54,9 +57,8 @@ TABLES = {
 }
 
 
-def statistics(heads: Iterable[str], iris: Iris) -> list[Triple]:
-    """Every statistics table and its observations, from the union's heads (``<s> <p> o``)."""
-    facts = read_facts(heads)
+def statistics(facts: Facts, iris: Iris) -> list[Triple]:
+    """Every statistics table and its observations, from the facts a census gathered."""
     out: list[Triple] = []
     for table, title in TABLES.items():
         out += [
@@ -69,15 +71,48 @@ def statistics(heads: Iterable[str], iris: Iris) -> list[Triple]:
     return out
 
 
-def read_facts(heads: Iterable[str]) -> Facts:
-    """The few predicates the tables count, subject -> objects; one pass, one split a head."""
+@dataclass
+class Census:
+    """What one pass over a graph's heads learns: what the VoID description counts (kept as
+    sets, so two censuses of disjoint graphs add up) and the facts the statistics count."""
+
+    triples: int
+    subjects: set[str]
+    properties: set[str]
+    classes: dict[str, set[str]]  # class IRI -> its instances (as N-Triples text)
+    facts: Facts
+
+    def plus(self, other: Census) -> Census:
+        """This census and one of a graph with none of its triples."""
+        classes = defaultdict(set, {c: set(members) for c, members in self.classes.items()})
+        for cls, members in other.classes.items():
+            classes[cls] |= members
+        return Census(
+            self.triples + other.triples,
+            self.subjects | other.subjects,
+            self.properties | other.properties,
+            classes,
+            self.facts,
+        )
+
+
+def take_census(heads: Collection[str]) -> Census:
+    """One pass, one split a head (a big graph has millions): the subjects, properties and
+    typed instances, and the few predicates the statistics count, subject -> objects."""
     facts: Facts = {predicate: defaultdict(list) for predicate in _READ}
+    subjects: set[str] = set()
+    properties: set[str] = set()
+    classes: dict[str, set[str]] = defaultdict(set)
     for text in heads:
         subject, predicate, obj = text.split(" ", 2)
+        subjects.add(subject)
+        properties.add(predicate)
+        if predicate == A and obj[0] == "<":
+            classes[obj[1:-1]].add(subject)
         table = facts.get(predicate)
         if table is not None:
             table[subject].append(obj)
-    return facts
+    return Census(len(heads), subjects, properties, classes, facts)
 
 
 def node(iri: str) -> str:

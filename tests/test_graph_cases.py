@@ -184,3 +184,18 @@ def test_mapped_literals_are_written_exactly_as_pyoxigraph_writes_them() -> None
     assert typed(True, "http://www.w3.org/2001/XMLSchema#boolean") == str(
         ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
     )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_insert_sorted_equals_sorting_both(seed: int) -> None:
+    import random
+
+    from kg.mapping import A, insert_sorted, line_key
+
+    rng = random.Random(seed)
+    subjects = [f"<x:{rng.choice('abc')}{n}>" for n in range(rng.randint(0, 30))]
+    heads = {f"{s} {rng.choice([A, '<x:p>', '<x:q>'])} <x:o{rng.randint(0, 3)}>" for s in subjects}
+    extra = set(rng.sample(sorted(heads), k=len(heads) // 3)) if heads else set()
+    ordered = sorted(heads - extra, key=line_key)
+    merged = insert_sorted(ordered, sorted(extra, key=line_key))
+    assert merged == sorted(heads, key=line_key)
