@@ -413,11 +413,11 @@ def map_records(
     census = take_census(ordered)
     derived = {head(t) for t in statistics(census.facts, iris)} - content
     graphs[node(iris.statistics_graph)] = derived
-    census = census.plus(take_census(derived))
+    census = census.plus(take_census(sorted(derived, key=line_key)))
     described = {head(t) for t in describe_dataset(census, iris, page_graphs, capture_date)}
     graphs[node(iris.dataset_graph)] = described - content
     union_heads = insert_sorted(ordered, sorted((derived | described) - content, key=line_key))
-    del content, ordered  # before the pairs are sorted: the peak of the build's memory
+    del content, ordered, census  # before the pairs are sorted: the build's memory peak
     pairs = sorted_pairs(graphs)
     return Mapped(pairs, union_heads, tuple(sorted(set(mapper.diagnostics))))
 
@@ -456,8 +456,8 @@ def describe_dataset(
     census: Census, iris: Iris, page_graphs: Sequence[str], capture_date: date
 ) -> list[Triple]:
     """VoID/DCAT description with counts taken from the (union) triples themselves."""
-    subjects, properties, classes = census.subjects, census.properties, census.classes
-    entities = subjects  # every subject we mint is an IRI: no blank nodes
+    classes = census.classes
+    entities = census.subjects  # every subject we mint is an IRI: no blank nodes
     d = node(iris.dataset)
     out: list[Triple] = [
         (d, A, VOID_.Dataset),
@@ -473,9 +473,9 @@ def describe_dataset(
         ),
         (d, DCTERMS_.created, typed(capture_date.isoformat(), T_DATE)),
         (d, VOID_.triples, typed(census.triples, T_INT)),
-        (d, VOID_.entities, typed(len(entities), T_INT)),
-        (d, VOID_.distinctSubjects, typed(len(subjects), T_INT)),
-        (d, VOID_.properties, typed(len(properties), T_INT)),
+        (d, VOID_.entities, typed(entities, T_INT)),
+        (d, VOID_.distinctSubjects, typed(census.subjects, T_INT)),
+        (d, VOID_.properties, typed(len(census.properties), T_INT)),
         (d, VOID_.classes, typed(len(classes), T_INT)),
         (d, VOID_.vocabulary, node(str(KG))),
     ]
@@ -484,7 +484,7 @@ def describe_dataset(
         out += [
             (d, VOID_.classPartition, part),
             (part, VOID_["class"], node(cls)),
-            (part, VOID_.entities, typed(len(classes[cls]), T_INT)),
+            (part, VOID_.entities, typed(classes[cls], T_INT)),
         ]
     for graph in page_graphs:
         out.append((d, VOID_.subset, node(graph)))

@@ -14,8 +14,8 @@ millions of triples once, not twice.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Collection
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -25,7 +25,6 @@ from kg.identity import Iris, digest
 from kg.terms import DCTERMS_, FOAF_, KG_, QB_, SKOS_, T_BOOL, T_INT, A, lit, typed
 
 Triple = tuple[str, str, str]
-Facts = dict[str, dict[str, list[str]]]  # predicate -> subject -> objects, as N-Triples text
 
 TRUE = typed(True, T_BOOL)
 ZERO = typed(0, T_INT)
@@ -33,23 +32,27 @@ ZERO = typed(0, T_INT)
 _YEAR = re.compile(
     r'"(-?[0-9]{4,})[^"]*"\^\^<http://www\.w3\.org/2001/XMLSchema#(?:date|dateTime|gYear)>'
 )
-_READ = (
+# Predicates whose objects the tables read: subject -> object (a list when several).
+_VALUES = (
     DCTERMS_.subject,
     DCTERMS_.issued,
     DCTERMS_.title,
-    DCTERMS_.identifier,
-    KG_.issuedYearInferred,
-    KG_.hasCode,
-    KG_.authorListComplete,
-    KG_.shownAuthorCount,
     KG_.onPage,
     KG_.listedPaper,
     KG_.author,
     KG_.authorshipOf,
     KG_.affiliatedOrganization,
     FOAF_.primaryTopic,
-    SKOS_.notation,
 )
+# Predicates the tables only test: the subjects with this object (None: with any object).
+_FLAGS = {
+    KG_.hasCode: TRUE,
+    KG_.issuedYearInferred: TRUE,
+    KG_.authorListComplete: TRUE,
+    KG_.shownAuthorCount: ZERO,
+    DCTERMS_.identifier: None,
+    SKOS_.notation: None,
+}
 TABLES = {
     "topic-year": "Papers per topic and year",
     "page-listings": "Listings per source page, by how complete their author lists are",
@@ -71,56 +74,87 @@ def statistics(facts: Facts, iris: Iris) -> list[Triple]:
     return out
 
 
+class Facts:
+    """The triples the statistics count, held small (a big graph has millions): objects by
+    subject for the predicates whose values are read, subject sets for the others."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, str | list[str]]] = {p: {} for p in _VALUES}
+        self.flagged: dict[str, set[str]] = {p: set() for p in _FLAGS}
+
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        table = self.values.get(predicate)
+        if table is not None:
+            held = table.get(subject)
+            if held is None:
+                table[subject] = obj  # one string, not a list: most have one value
+            elif isinstance(held, list):
+                held.append(obj)
+            else:
+                table[subject] = [held, obj]
+        elif predicate in _FLAGS and _FLAGS[predicate] in (None, obj):
+            self.flagged[predicate].add(subject)
+
+    def objects(self, predicate: str, subject: str) -> Sequence[str]:
+        held = self.values[predicate].get(subject, ())
+        return (held,) if isinstance(held, str) else held
+
+    def items(self, predicate: str) -> Iterator[tuple[str, Sequence[str]]]:
+        for subject, held in self.values[predicate].items():
+            yield subject, ((held,) if isinstance(held, str) else held)
+
+    def having(self, predicate: str) -> set[str]:
+        """The subjects with the flag's object (see ``_FLAGS``)."""
+        return self.flagged[predicate]
+
+
 @dataclass
 class Census:
-    """What one pass over a graph's heads learns: what the VoID description counts (kept as
-    sets, so two censuses of disjoint graphs add up) and the facts the statistics count."""
+    """What one pass over a graph's heads learns: what the VoID description counts (as
+    counts, so the censuses of two graphs with no subject in common add up) and the facts
+    the statistics count."""
 
     triples: int
-    subjects: set[str]
+    subjects: int
     properties: set[str]
-    classes: dict[str, set[str]]  # class IRI -> its instances (as N-Triples text)
+    classes: Counter[str]  # class IRI -> how many instances
     facts: Facts
 
     def plus(self, other: Census) -> Census:
-        """This census and one of a graph with none of its triples."""
-        classes = defaultdict(set, {c: set(members) for c, members in self.classes.items()})
-        for cls, members in other.classes.items():
-            classes[cls] |= members
+        """This census and one of a graph with none of its subjects."""
         return Census(
             self.triples + other.triples,
-            self.subjects | other.subjects,
+            self.subjects + other.subjects,
             self.properties | other.properties,
-            classes,
+            self.classes + other.classes,
             self.facts,
         )
 
 
-def take_census(heads: Collection[str]) -> Census:
-    """One pass, one split a head (a big graph has millions): the subjects, properties and
-    typed instances, and the few predicates the statistics count, subject -> objects."""
-    facts: Facts = {predicate: defaultdict(list) for predicate in _READ}
-    subjects: set[str] = set()
+def take_census(heads: Iterable[str]) -> Census:
+    """One pass, one split a head: the triples, subjects, properties and typed instances,
+    and the facts the statistics count. Heads come sorted by subject (``line_key`` order),
+    so a subject is counted when it changes instead of being kept in a set."""
+    facts = Facts()
+    triples = subjects = 0
     properties: set[str] = set()
-    classes: dict[str, set[str]] = defaultdict(set)
+    classes: Counter[str] = Counter()
+    last = ""
     for text in heads:
         subject, predicate, obj = text.split(" ", 2)
-        subjects.add(subject)
+        triples += 1
+        if subject != last:
+            subjects += 1
+            last = subject
         properties.add(predicate)
         if predicate == A and obj[0] == "<":
-            classes[obj[1:-1]].add(subject)
-        table = facts.get(predicate)
-        if table is not None:
-            table[subject].append(obj)
-    return Census(len(heads), subjects, properties, classes, facts)
+            classes[obj[1:-1]] += 1  # heads are distinct, so each is one instance
+        facts.add(subject, predicate, obj)
+    return Census(triples, subjects, properties, classes, facts)
 
 
 def node(iri: str) -> str:
     return f"<{iri}>"
-
-
-def _subjects_with(facts: Facts, predicate: str, value: str) -> set[str]:
-    return {s for s, objects in facts[predicate].items() if value in objects}
 
 
 def _observation(iri: str, kind: str, table: str) -> list[Triple]:
@@ -133,12 +167,12 @@ def _observation(iri: str, kind: str, table: str) -> list[Triple]:
 def topic_years(facts: Facts, iris: Iris) -> list[Triple]:
     """Per topic (a concept with a skos:notation) and YEAR(dcterms:issued): the papers, those
     with code, and those whose year was inferred from the capture date."""
-    notations = facts[SKOS_.notation]
-    with_code = _subjects_with(facts, KG_.hasCode, TRUE)
-    inferred = _subjects_with(facts, KG_.issuedYearInferred, TRUE)
+    notations = facts.having(SKOS_.notation)
+    with_code = facts.having(KG_.hasCode)
+    inferred = facts.having(KG_.issuedYearInferred)
     counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for paper, concepts in facts[DCTERMS_.subject].items():
-        for issued in facts[DCTERMS_.issued].get(paper, ()):
+    for paper, concepts in facts.items(DCTERMS_.subject):
+        for issued in facts.objects(DCTERMS_.issued, paper):
             match = _YEAR.fullmatch(issued)
             if match is None:
                 continue
@@ -170,17 +204,17 @@ def page_listings(facts: Facts, iris: Iris) -> list[Triple]:
     """Per source page with a dcterms:identifier and at least one listing: the listings, how
     many list a complete, a truncated ("et al.") or an empty author list, and on a profile
     page how many list a paper whose printed authors do not include the page's person."""
-    owners = facts[FOAF_.primaryTopic]
+    identified = facts.having(DCTERMS_.identifier)
     printed = _printed_authors(facts)
-    complete = _subjects_with(facts, KG_.authorListComplete, TRUE)
-    empty = _subjects_with(facts, KG_.shownAuthorCount, ZERO)
+    complete = facts.having(KG_.authorListComplete)
+    empty = facts.having(KG_.shownAuthorCount)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for listing, sources in facts[KG_.onPage].items():
+    for listing, sources in facts.items(KG_.onPage):
         for source in sources:
-            if source not in facts[DCTERMS_.identifier]:
+            if source not in identified:
                 continue
-            person = set(owners.get(source, ()))
-            for paper in facts[KG_.listedPaper].get(listing, ()):
+            person = set(facts.objects(FOAF_.primaryTopic, source))
+            for paper in facts.objects(KG_.listedPaper, listing):
                 tally = counts[source]
                 tally[0] += 1
                 tally[1] += paper in complete
@@ -205,10 +239,9 @@ def page_listings(facts: Facts, iris: Iris) -> list[Triple]:
 def _printed_authors(facts: Facts) -> dict[str, set[str]]:
     """Paper -> the people its printed author list names (through its authorships)."""
     people: dict[str, set[str]] = defaultdict(set)
-    authors = facts[KG_.author]
-    for authorship, papers in facts[KG_.authorshipOf].items():
+    for authorship, papers in facts.items(KG_.authorshipOf):
         for paper in papers:
-            people[paper].update(authors.get(authorship, ()))
+            people[paper].update(facts.objects(KG_.author, authorship))
     return people
 
 
@@ -218,14 +251,13 @@ def _printed_authors(facts: Facts) -> dict[str, set[str]]:
 def organisation_pairs(facts: Facts, iris: Iris) -> list[Triple]:
     """Per pair of organisations (with a skos:notation) affiliated with the same papers: how
     many papers, and the one whose title sorts first, as an example."""
-    notations = facts[SKOS_.notation]
-    titles = facts[DCTERMS_.title]
+    notations = facts.having(SKOS_.notation)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     first: dict[tuple[str, str], tuple[str, str]] = {}
-    for paper, organisations in facts[KG_.affiliatedOrganization].items():
+    for paper, organisations in facts.items(KG_.affiliatedOrganization):
         # the lesser IRI first, compared as IRIs (without the angle brackets)
         named = sorted({o for o in organisations if o in notations}, key=lambda o: o[1:-1])
-        title = min((string_value(t) for t in titles.get(paper, ())), default=None)
+        title = min((string_value(t) for t in facts.objects(DCTERMS_.title, paper)), default=None)
         for pair in combinations(named, 2):
             shared[pair] += 1
             if title is not None and (pair not in first or (title, paper) < first[pair]):
