@@ -21,7 +21,7 @@ from kg.cli_validate import validate_build
 from kg.config import resolve
 from kg.diagnostics import anything_skipped
 from kg.errors import EXIT_FINDINGS
-from kg.export import write_atomic
+from kg.export import write_atomic, write_atomic_chunks
 from kg.heap import release_freed_memory
 from kg.render import table
 
@@ -137,20 +137,21 @@ def export(
       kg export --format nquads -o graph.nq
       kg export -o graph.jsonld
     """
-    from kg.export import dumps, format_for, load_context, prefixes_for
+    from kg.export import export_chunks, format_for, load_context, prefixes_for, stored_text
     from kg.reference import ONTOLOGY_DIR
-    from kg.store import all_quads, open_store, store_path
+    from kg.store import open_store, store_path
 
     settings = resolve({"out_dir": out_dir, "base_iri": base_iri})
     chosen = fmt or (format_for(output) if output and str(output) != "-" else None) or "turtle"
     with open_store(store_path(settings.out_dir)) as store:
-        data = dumps(
-            all_quads(store), chosen, prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-        )
+        pairs, union = stored_text(store)
+    prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
+    chunks = export_chunks(chosen, pairs, union, prefixes, context)
     if output is None or str(output) == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        for chunk in chunks:  # streamed: a big graph is never one string in memory
+            click.echo(chunk, nl=False)
     else:
-        write_atomic(output, data)
+        write_atomic_chunks(output, chunks)
         click.echo(f"wrote {output}", err=True)
 
 

@@ -111,15 +111,6 @@ def open_store(path: Path) -> Iterator[ox.Store]:
     yield store
 
 
-def all_quads(store: ox.Store) -> list[ox.Quad]:
-    """The named-graph quads (what the build mapped); the default graph is derived from them."""
-    return [
-        q
-        for q in store.quads_for_pattern(None, None, None, None)
-        if isinstance(q.graph_name, ox.NamedNode)
-    ]
-
-
 def union_heads(store: ox.Store) -> list[str]:
     """The default graph (the union of the named graphs) as N-Triples lines without `` .``."""
     text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""

@@ -237,6 +237,13 @@ def test_export_from_the_store_matches_the_build_files(built: Path, tmp_path: Pa
         assert target.read_bytes() == (built / name).read_bytes(), fmt
 
 
+def test_export_to_stdout_streams_the_same_bytes(built: Path) -> None:
+    for fmt in ("trig", "jsonld"):
+        code, stdout, stderr = run("export", "--out", str(built), "--format", fmt)
+        assert code == 0, stderr
+        assert stdout.encode("utf-8") == (built / FORMATS[fmt]).read_bytes(), fmt
+
+
 def test_export_guesses_the_format_from_the_file_name(built: Path, tmp_path: Path) -> None:
     code, _, _ = run("export", "--out", str(built), "-o", str(tmp_path / "x.nq"))
     assert code == 0
