@@ -196,6 +196,8 @@ class _Mapper:
         ]
         if paper.title:
             out.append((s, DCTERMS_.title, lit(paper.title)))
+        else:
+            out.append((s, A, KG_.UntitledArticle))
         if paper.abstract:
             out.append((s, DCTERMS_.abstract, lit(paper.abstract)))
         if paper.date:

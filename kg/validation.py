@@ -220,6 +220,8 @@ def _run(task: _Task) -> tuple[int, list[Raw]]:
         use_shapes=list(task.shapes) or None,
         focus_nodes=[URIRef(f) for f in task.focus] if task.focus is not None else None,
     )
+    if not isinstance(report, rdflib.Graph):  # pyshacl refused the shapes themselves
+        raise InputError(f"the shapes are not valid SHACL: {report}")
     return 0, _raw_results(report)
 
 

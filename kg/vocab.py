@@ -55,6 +55,7 @@ class KG(DefinedNamespace):
     # Classes
     Authorship: URIRef
     AmbiguousCreator: URIRef
+    UntitledArticle: URIRef
     AmbiguousTopic: URIRef
     SourcePage: URIRef
     Listing: URIRef

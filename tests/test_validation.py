@@ -85,6 +85,8 @@ CASES_TABLE = [
     c("Paper-title", P, add=f'{P} dcterms:title "Another title" .'),
     c("Paper-abstract", P, add=f'{P} dcterms:abstract "" .'),
     c("Paper-issued", P, add=f'{P} dcterms:issued "2025-03-02"^^xsd:date .'),
+    c("UntitledArticle-title", U, add=f'{U} dcterms:title "A title after all" .'),
+    c("PaperUntitledShape", U, f"{U} a kg:UntitledArticle ."),
     c(
         "Paper-issued",
         P,
@@ -824,8 +826,10 @@ def test_a_corrupted_seed_graph_is_caught(corrupted: list[ox.Quad], shapes: rdfl
     assert dangling.value == f"<{BASE}paper/ffffffffffff>"
     assert "described schema:ScholarlyArticle" in dangling.message
     assert (dangling.source, dangling.line) == ("002_1a5fe52f65ecc1db.txt", 10)
-    assert len(violations) == 4, sorted(violations)  # Listing-line twice: datatype and minimum
-    assert report.count(Severity.VIOLATION) == 5
+    untyped = violations[("PaperUntitledShape", PAPER)]  # no title, yet not kg:UntitledArticle
+    assert untyped.message.startswith("The paper has no dcterms:title but is not typed")
+    assert len(violations) == 5, sorted(violations)  # Listing-line twice: datatype and minimum
+    assert report.count(Severity.VIOLATION) == 6
 
 
 def test_sharded_validation_equals_whole_graph_validation(
@@ -837,7 +841,7 @@ def test_sharded_validation_equals_whole_graph_validation(
     sharded = validate(corrupted, shapes=shapes, workers=2)
     whole = validate(corrupted, shapes=shapes, sharded=False)
     assert sharded == whole
-    assert sharded.count(Severity.VIOLATION) == 5 and sharded.count(Severity.WARNING) == 5
+    assert sharded.count(Severity.VIOLATION) == 6 and sharded.count(Severity.WARNING) == 5
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -878,7 +882,7 @@ def test_validate_the_built_store(built: Path) -> None:
     assert code == 0
     assert "WARNING kgsh:AmbiguousTopic-ambiguous (ambiguity): 3 results" in stdout
     assert "[002_1a5fe52f65ecc1db.txt:31] topic:CV" in stdout
-    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 144 shapes\)"
+    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 146 shapes\)"
     assert re.fullmatch(f"kg: validation: {summary}\n", stderr), stderr
 
 
@@ -897,9 +901,10 @@ def test_validate_files(tmp_path: Path) -> None:
     report_file = tmp_path / "report.ttl"
     code, stdout, stderr = run("validate", str(bad), "--format", "turtle", "-o", str(report_file))
     assert code == 1 and stdout == ""
-    assert "1 violations" in stderr
+    assert "2 violations" in stderr  # no title; and so not kg:UntitledArticle either
     graph = rdflib.Graph().parse(report_file, format="turtle")
     assert (None, SH.sourceShape, rdflib.URIRef(KGSH + "PaperTextShape")) in graph
+    assert (None, SH.sourceShape, rdflib.URIRef(KGSH + "PaperUntitledShape")) in graph
 
 
 def test_validate_exit_codes(tmp_path: Path) -> None:
