@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import serialise
+from kg import serialise, serialise_jsonld
 from kg.config import Settings
 from kg.export import load_context, prefixes_for
 from kg.pipeline import build_from_paths
@@ -133,11 +135,13 @@ def test_chunking_does_not_change_output(
         "jsonld": lambda: jsonld_chunks(pairs, PREFIXES, CONTEXT),
     }
     whole = {name: text(write()) for name, write in writers.items()}
-    monkeypatch.setattr(serialise, "LINES", 7)
-    monkeypatch.setattr(serialise, "_PARTS", 3)
-    monkeypatch.setattr(serialise, "_CACHE", 5)
-    for name, write in writers.items():
-        assert text(write()) == whole[name], name  # deterministic, whatever the chunks
+    for lines in (1, 7):  # TriG guesses its prefixes from the first LINES pairs
+        monkeypatch.setattr(serialise, "LINES", lines)
+        for module in (serialise, serialise_jsonld):
+            monkeypatch.setattr(module, "_PARTS", 3)
+            monkeypatch.setattr(module, "_CACHE", 5)
+        for name, write in writers.items():
+            assert text(write()) == whole[name], name  # deterministic, whatever the chunks
 
 
 def test_empty_input() -> None:
@@ -235,3 +239,204 @@ def test_random_graphs_with_blank_nodes_round_trip_in_pyoxigraph(quads: list[ox.
 def test_random_graphs_round_trip_through_jsonld(quads: list[ox.Quad]) -> None:
     pairs, _ = sorted_input(quads)
     assert check_jsonld(pairs) == text(jsonld_chunks(list(pairs), PREFIXES, CONTEXT))
+
+
+# -- the fast writers against plain ones --------------------------------------------------
+
+EXTRA = {"ex": "http://example.org/", "exa": "http://example.org/a", "ux": "urn:x:"}
+
+
+def two_pass_trig(pairs: Pairs, prefixes: dict[str, str]) -> str:
+    """TriG as it was written before it went one pass: a scan for the prefixes to declare,
+    then the statements with those."""
+    names = serialise._Names(serialise._declared(serialise._pair_texts(pairs), prefixes))
+    return names.prefix_block() + text(serialise._statements(pairs, names))
+
+
+def dict_jsonld(pairs: Pairs, context: dict[str, Any], prefixes: dict[str, str]) -> str:
+    """JSON-LD as it was written before it was written as text: a dict per node, through
+    json.dumps, with compaction and literal values worked out plainly (pyoxigraph parses)."""
+    ctx = {**context, **{k: v for k, v in prefixes.items() if k not in context}}
+    spaces: dict[str, str] = {}
+    for prefix, ns in sorted(ctx.items(), reverse=True):
+        if not prefix.startswith("@") and isinstance(ns, str) and ns.endswith(("/", "#")):
+            spaces[ns] = prefix
+    properties, classes = serialise_jsonld._term_tables(ctx)
+
+    def compact(term: str) -> str:
+        if term[0] != "<":
+            return term
+        iri = term[1:-1]
+        end = len(iri)
+        while (end := max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))) >= 0:
+            prefix, local = spaces.get(iri[: end + 1]), iri[end + 1 :]
+            if prefix and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return iri
+
+    def value(term: str, coercion: str | None) -> Any:
+        if term[0] != '"':
+            return compact(term) if coercion == "@id" else {"@id": compact(term)}
+        literal = next(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES))
+        lexical, datatype = literal.object.value, literal.object.datatype.value
+        if literal.object.language:
+            return {"@value": lexical, "@language": literal.object.language}
+        native = coercion in (None, "@id", datatype)
+        if native and datatype == XSD + "boolean" and lexical in ("true", "false"):
+            return lexical == "true"
+        if native and datatype == XSD + "integer" and re.fullmatch(r"0|-?[1-9]\d{0,20}", lexical):
+            return int(lexical)
+        if coercion == datatype or (datatype == XSD + "string" and coercion is None):
+            return lexical
+        if datatype == XSD + "string":
+            return {"@value": lexical}
+        return {"@value": lexical, "@type": compact(f"<{datatype}>")}
+
+    def nodes(heads: Iterable[str]) -> Iterator[dict[str, Any]]:
+        subject, node = "", dict[str, Any]()
+        for head in heads:
+            s, p, o = head.split(" ", 2)
+            if s != subject:
+                if node:
+                    yield node
+                subject, node = s, {"@id": compact(s)}
+            if p == RDF_TYPE and o[0] == "<":
+                node.setdefault("@type", []).append(classes.get(o[1:-1]) or compact(o))
+                continue
+            key, coercion = properties.get(p[1:-1]) or (compact(p), None)
+            found, old = value(o, coercion), node.get(key)
+            node[key] = (
+                found if old is None else [*old, found] if type(old) is list else [old, found]
+            )
+        if node:
+            yield node
+
+    dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    out = ['{\n"@context": ', json.dumps(ctx, ensure_ascii=False, indent=1, sort_keys=True)]
+    out.append(',\n"@graph": [')
+    top = sep = "\n"
+    for graph, group in groupby(pairs, key=itemgetter(0)):
+        if graph:
+            out.append(f'{top}{{"@id": {dump(compact(graph))}, "@graph": [\n')
+            sep = ""
+        for node in nodes(map(itemgetter(1), group)):
+            out.append((sep if graph else top) + dump(node))
+            sep = top = ",\n"
+        if graph:
+            out.append("\n]}")
+    out.append("\n]\n}\n")
+    return "".join(out)
+
+
+def test_seed_graph_trig_and_jsonld_match_the_plain_writers(
+    seed_input: tuple[Pairs, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pairs, _ = seed_input
+    assert text(jsonld_chunks(pairs, PREFIXES, CONTEXT)) == dict_jsonld(pairs, CONTEXT, PREFIXES)
+    for lines in (1, 50, 2000):  # guesses from the first LINES pairs, right or wrong
+        monkeypatch.setattr(serialise, "LINES", lines)
+        assert text(trig_chunks(pairs, PREFIXES)) == two_pass_trig(pairs, PREFIXES), lines
+
+
+EX = "http://example.org/"
+
+
+def test_trig_reads_again_when_a_bare_datatype_needs_a_prefix_found_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pairs = [  # "1"^^xsd:decimal is not Turtle's bare decimal: it needs xsd, found later
+        ("", f'<{EX}s> <{EX}p> "1"^^<{XSD}decimal>'),
+        ("", f'<{EX}s> <{EX}q> "2024-01-02"^^<{XSD}date>'),
+    ]
+    monkeypatch.setattr(serialise, "LINES", 1)
+    trig = text(trig_chunks(pairs, PREFIXES))
+    assert trig == two_pass_trig(pairs, PREFIXES)
+    assert '"1"^^xsd:decimal' in trig
+
+
+def test_trig_declares_a_prefix_found_late_inside_a_literal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pairs = [
+        ("", f'<{EX}s> <{EX}p> "x"'),
+        (f"<{EX}g>", f'<{EX}s> <{EX}p> "see <http://xmlns.com/foaf/0.1/name>"'),
+    ]
+    monkeypatch.setattr(serialise, "LINES", 1)
+    trig = text(trig_chunks(pairs, PREFIXES))
+    assert trig == two_pass_trig(pairs, PREFIXES)
+    assert "@prefix foaf: <http://xmlns.com/foaf/0.1/> ." in trig
+
+
+def test_trig_declares_what_a_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Late in the graph: uses inside language-tagged and typed literals, and a shorter
+    namespace that fits an IRI written with a longer one (both count as used)."""
+    pairs = [
+        ("", f'<{EX}s> <{EX}p> "x"'),
+        ("", f'<{EX}s> <{EX}q> "see <http://purl.org/spar/pro/x>"@en'),
+        ("", f'<{EX}s> <{EX}r> "<http://www.w3.org/2002/07/owl#a>"^^<{EX}t>'),
+        ("", f"<{EX}s> <{EX}r> <urn:x:yz>"),
+    ]
+    prefixes = {**PREFIXES, "ux": "urn:x:", "uxy": "urn:x:y"}
+    monkeypatch.setattr(serialise, "LINES", 1)
+    trig = text(trig_chunks(pairs, prefixes))
+    assert trig == two_pass_trig(pairs, prefixes)
+    for prefix in ("owl", "pro", "ux", "uxy"):
+        assert f"@prefix {prefix}: " in trig
+
+
+def test_jsonld_keys_that_collide_share_one_list() -> None:
+    # the term "ex:b" names <…/a>, and <…/b> compacts to "ex:b" too
+    context = {"ex": EX, "ex:b": f"{EX}a", "pct": f"{EX}a%41b"}
+    long = "x" * 150
+    pairs = [
+        ("", f'<{EX}s> <{EX}a> "1"^^<{XSD}integer>'),
+        ("", f'<{EX}s> <{EX}a%41b> "{long}"'),  # a "%" in a key and a long plain text
+        ("", f'<{EX}s> <{EX}b> "1"^^<{XSD}integer>'),
+        ("", f'<{EX}s> <{EX}c> "{long}\x01"'),  # a control character, written raw
+    ]
+    written = text(jsonld_chunks(pairs, {}, context))
+    assert written == dict_jsonld(pairs, context, {})
+    node = json.loads(written)["@graph"][0]
+    assert node["ex:b"] == [1, 1] and node["ex:c"] == long + "\x01"
+
+
+def test_jsonld_compacts_by_the_plain_rule() -> None:
+    # "" names <ex/> first, so it is never used; the longest namespace wins; no empty local
+    context = {"": EX, "ex": EX, "sub": f"{EX}a/", "top": "http://"}
+    pairs = [
+        ("", f"<{EX}a/b> <{EX}p> <{EX}a/>"),
+        ("", f"<{EX}a/b> <{EX}p> <http:////x>"),
+        ("", f'<{EX}q> <{EX}p> "v"'),
+    ]
+    assert text(jsonld_chunks(pairs, {}, context)) == dict_jsonld(pairs, context, {})
+
+
+long_texts = st.text(min_size=101, max_size=130)
+literal_iris = st.sampled_from(["<http://xmlns.com/foaf/0.1/name>", f"<{EX}a>", "<urn:x:y>"])
+odd_literals = st.builds(ox.Literal, long_texts | literal_iris.map(lambda iri: f"see {iri} ."))
+
+
+@FAST
+@given(
+    st.lists(
+        st.builds(
+            ox.Quad,
+            iris,
+            known_predicates | iris,
+            iris | literals() | odd_literals | known_predicates,
+            st.sampled_from([ox.DefaultGraph(), ox.NamedNode(f"{EX}g")]) | iris,
+        ),
+        max_size=12,
+    ),
+    st.sampled_from([1, 3, 2000]),
+)
+def test_random_graphs_match_the_plain_writers(quads: list[ox.Quad], lines: int) -> None:
+    pairs, _ = sorted_input(quads)
+    prefixes = {**PREFIXES, **EXTRA}
+    assert text(jsonld_chunks(pairs, prefixes, CONTEXT)) == dict_jsonld(pairs, CONTEXT, prefixes)
+    old = serialise.LINES
+    serialise.LINES = lines  # no monkeypatch fixture with @given: restored by hand
+    try:
+        assert text(trig_chunks(pairs, prefixes)) == two_pass_trig(pairs, prefixes)
+    finally:
+        serialise.LINES = old
