@@ -22,7 +22,7 @@ from itertools import combinations
 import pyoxigraph as ox
 
 from kg.identity import Iris, digest
-from kg.terms import DCTERMS_, FOAF_, KG_, QB_, SKOS_, T_BOOL, T_INT, A, lit, typed
+from kg.terms import DCTERMS_, FOAF_, KG_, QB_, SKOS_, T_BOOL, T_INT, A, lit, node, typed
 
 Triple = tuple[str, str, str]
 
@@ -151,10 +151,6 @@ def take_census(heads: Iterable[str]) -> Census:
             classes[obj[1:-1]] += 1  # heads are distinct, so each is one instance
         facts.add(subject, predicate, obj)
     return Census(triples, subjects, properties, classes, facts)
-
-
-def node(iri: str) -> str:
-    return f"<{iri}>"
 
 
 def _observation(iri: str, kind: str, table: str) -> list[Triple]:
