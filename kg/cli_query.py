@@ -53,6 +53,12 @@ def queries_command(fmt: str) -> None:
 @click.option("--endpoint", metavar="URL", help="Ask this SPARQL endpoint, not the embedded store.")
 @out_option
 @output_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Show this many rows instead of the query's declared Limit (see `kg queries`).",
+)
+@click.option("--all", "every_row", is_flag=True, help="Show every row: drop the declared Limit.")
 @click.option("--allow-update", is_flag=True, help="Run SPARQL Update (refused by default).")
 def query_command(
     name: str | None,
@@ -62,6 +68,8 @@ def query_command(
     endpoint: str | None,
     out_dir: Path | None,
     output: Path | None,
+    limit: int | None,
+    every_row: bool,
     allow_update: bool,
 ) -> None:
     """Run a saved query (a name from `kg queries`, or a .rq file) or an ad-hoc one (-e) on
@@ -69,22 +77,30 @@ def query_command(
 
     Parameters are bound by the engine, never pasted into the query text. Updates are
     refused unless --allow-update. A malformed query exits 2 with the parser's line:column.
+    Queries that list the whole graph show their first rows (their Limit); --limit N or
+    --all shows more.
 
     \b
     Example:
       kg query coauthors -p person "Wenyu Du"
       kg query code-share --format csv -o code-share.csv
       kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query code-flag-disagreements --all -o disagreements.csv
       kg query coauthors --endpoint http://localhost:7878/query
     """
     import time
 
+    from kg.errors import UsageError
     from kg.export import prefixes_for
-    from kg.queries import prepare, run
+    from kg.queries import prepare, run, with_limit
     from kg.results import choose_format, render, shown_value
 
     settings = resolve({"out_dir": out_dir})
     saved, bindings = prepare(name, text, params)
+    if limit is not None and every_row:
+        raise UsageError("give --limit N or --all, not both")
+    if limit is not None or every_row:
+        saved = with_limit(saved, limit)
     destination = None if output is None or str(output) == "-" else str(output)
     chosen = choose_format(saved.form, fmt, destination, sys.stdout.isatty())
     started = time.perf_counter()
@@ -102,6 +118,8 @@ def query_command(
         progress(f"wrote {destination}")
     what = "update done" if results.kind == "update" else f"{len(results)} results"
     progress(f"{what} in {elapsed:.0f} ms")
+    if saved.limit is not None and len(results) >= saved.limit:
+        progress(f"the first {saved.limit} rows: --limit N or --all for more")
 
 
 @click.command("report", epilog=EXIT_CODES_HELP)

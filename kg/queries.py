@@ -14,6 +14,12 @@ A saved query's leading ``#`` lines are its header (queries/README.md)::
     # Example:
     #   kg query coauthors -p person "Wenyu Du"
 
+A query whose full answer is a list over the whole graph declares ``# Limit: N`` and holds
+``LIMIT N`` exactly once, where cutting the rows saves the most work (often inside a
+sub-select, before the strings are read). ``with_limit`` changes or removes that clause:
+``kg query --limit N`` / ``--all``. The number is an int the command line has checked, and a
+clause of the query, not a value of it, so it is written into the text.
+
 Parameters are bound, never spliced into the query text:
 
 * on the embedded store through pyoxigraph's ``substitutions`` (SPARQL-dev SEP-0007): the
@@ -33,7 +39,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +55,7 @@ from kg.sparql_text import QUERY_FORMS as QUERY_FORMS
 from kg.sparql_text import UPDATE_WORDS as UPDATE_WORDS
 from kg.sparql_text import XSD as XSD
 from kg.sparql_text import declared_prefixes as declared_prefixes
+from kg.sparql_text import limit_spans
 from kg.sparql_text import query_form as query_form
 from kg.sparql_text import sparql_term as sparql_term
 from kg.sparql_text import where_offset as where_offset
@@ -110,6 +117,7 @@ class SavedQuery:
     examples: tuple[str, ...] = ()
     description: str = ""
     source: str = "(query)"  # the file, for messages
+    limit: int | None = None  # the rows shown by default (``# Limit: N``), None: every row
 
     @property
     def form(self) -> str | None:
@@ -152,13 +160,26 @@ def load_file(path: Path) -> SavedQuery:
 
 def from_text(text: str, name: str = "query", source: str = "(query)") -> SavedQuery:
     """A query from its text; the header, if any, declares title, question and parameters."""
-    title, question, parameters, examples, description = parse_header(text, source)
-    return SavedQuery(name, text, title, question, parameters, examples, description, source)
+    title, question, parameters, examples, description, limit = parse_header(text, source)
+    if limit is not None and len(limit_spans(text, limit)) != 1:
+        raise UsageError(f"{source}: declares Limit: {limit} but holds LIMIT {limit} not once")
+    return SavedQuery(name, text, title, question, parameters, examples, description, source, limit)
 
 
-_SECTION = re.compile(r"^(question|parameters|examples?)\s*:\s*(.*)$", re.IGNORECASE)
+def with_limit(query: SavedQuery, limit: int | None) -> SavedQuery:
+    """The query showing ``limit`` rows (None: every row) instead of its declared Limit."""
+    if query.limit is None:
+        raise UsageError(f"{query.name} shows every row already: it declares no Limit")
+    if limit == query.limit:
+        return query
+    ((start, end),) = limit_spans(query.text, query.limit)
+    replacement = f"LIMIT {limit}" if limit is not None else ""
+    return replace(query, text=query.text[:start] + replacement + query.text[end:], limit=limit)
+
+
+_SECTION = re.compile(r"^(question|parameters|examples?|limit)\s*:\s*(.*)$", re.IGNORECASE)
 _SECTIONS = {"question": "question", "parameters": "parameters", "example": "example"}
-_SECTIONS |= {"examples": "example"}
+_SECTIONS |= {"examples": "example", "limit": "limit"}
 _TYPES: dict[str, ParamType] = {
     "iri": "iri",
     "string": "string",
@@ -172,16 +193,18 @@ _PARAM = re.compile(
     re.VERBOSE,
 )
 
-Header = tuple[str, str, tuple[Parameter, ...], tuple[str, ...], str]
+Header = tuple[str, str, tuple[Parameter, ...], tuple[str, ...], str, int | None]
 
 
 def parse_header(text: str, source: str = "(query)") -> Header:
-    """(title, question, parameters, examples, notes) from the leading ``#`` lines.
+    """(title, question, parameters, examples, notes, limit) from the leading ``#`` lines.
 
     The first line is the title; ``Question:``, ``Parameters:`` and ``Example:`` start
-    sections that end at a blank line; any other paragraph is a note.
+    sections that end at a blank line; ``Limit: N ...`` gives the rows shown by default;
+    any other paragraph is a note.
     """
     title, section = "", ""
+    limit: int | None = None
     question: list[str] = []
     params: list[Parameter] = []
     examples: list[str] = []
@@ -197,6 +220,10 @@ def parse_header(text: str, source: str = "(query)") -> Header:
         elif heading:
             section = _SECTIONS[heading.group(1).lower()]
             rest = heading.group(2).strip()
+            if section == "limit":
+                limit = _limit_line(rest, f"{source}:{number}")
+                section = ""
+                continue
             if section == "parameters" and rest and rest.lower() != "none":
                 raise UsageError(f"{source}:{number}: list parameters one per line below")
             if section != "parameters" and rest:
@@ -219,7 +246,14 @@ def parse_header(text: str, source: str = "(query)") -> Header:
         if names.count(name) > 1:
             raise UsageError(f"{source}: parameter {name} is declared twice")
     description = "\n".join(" ".join(paragraph) for paragraph in notes)
-    return title, " ".join(question), tuple(params), tuple(examples), description
+    return title, " ".join(question), tuple(params), tuple(examples), description, limit
+
+
+def _limit_line(rest: str, where: str) -> int:
+    number = re.match(r"(\d+)\b", rest)
+    if number is None or int(number.group(1)) < 1:
+        raise UsageError(f"{where}: write `Limit: N` with N the rows shown by default")
+    return int(number.group(1))
 
 
 def _parameter_line(params: list[Parameter], line: str, stripped: str, where: str) -> None:

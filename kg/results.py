@@ -104,6 +104,7 @@ def describe_library(queries: Sequence[SavedQuery], fmt: str = "text") -> str:
                     for p in q.parameters
                 ],
                 "examples": list(q.examples),
+                "limit": q.limit,
                 "file": q.source,
             }
             for q in queries
@@ -113,6 +114,8 @@ def describe_library(queries: Sequence[SavedQuery], fmt: str = "text") -> str:
     for q in queries:
         lines = [f"{q.name}  {q.title}", f"    {q.question}"]
         lines += [f"    -p {p}  {p.doc}".rstrip() for p in q.parameters]
+        if q.limit is not None:
+            lines.append(f"    the first {q.limit} rows (--limit N, --all)")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 

@@ -39,6 +39,10 @@ class _Token:
     text: str
     end: int
 
+    @property
+    def start(self) -> int:
+        return self.end - len(self.text)
+
 
 def _tokens(text: str) -> list[_Token]:
     return [
@@ -69,6 +73,18 @@ def query_form(text: str) -> str | None:
         return None
     word = tokens[index].text.upper()
     return word if word in QUERY_FORMS else "UPDATE"
+
+
+def limit_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """(start, end) of each ``LIMIT limit`` clause, comments and strings aside."""
+    tokens = _tokens(text)
+    return [
+        (tokens[i].start, tokens[i + 1].end)
+        for i in range(len(tokens) - 1)
+        if tokens[i].kind == "word"
+        and tokens[i].text.upper() == "LIMIT"
+        and tokens[i + 1].text == str(limit)
+    ]
 
 
 def declared_prefixes(text: str) -> dict[str, str]:

@@ -38,6 +38,7 @@ from kg.queries import (
     parse_header,
     run_local,
     run_remote,
+    with_limit,
     with_values,
 )
 from kg.results import Results
@@ -486,6 +487,97 @@ def test_parameters_change_the_answer(seed_store: ox.Store) -> None:
     assert all(r["title"].startswith("(untitled) ") for r in lu)
 
 
+# -- limits -------------------------------------------------------------------------------
+
+LIMITED = [q for q in LIBRARY if q.limit is not None]
+
+
+def test_the_whole_graph_listings_declare_a_limit() -> None:
+    # the answers that grow with the graph (issue 7: 20-35 k rows at 100 k papers)
+    assert {q.name for q in LIBRARY if q.limit is not None} == {
+        "code-flag-disagreements",
+        "code-repositories",
+        "multi-page-papers",
+        "organisation-pairs",
+        "shared-repositories",
+    }
+    assert all(q.limit == 100 for q in LIMITED)
+
+
+@pytest.mark.parametrize("query", LIMITED, ids=[q.name for q in LIMITED])
+def test_a_limit_shows_the_first_rows_of_the_whole_answer(
+    seed_store: ox.Store, query: SavedQuery
+) -> None:
+    given = [("min_papers", "1")] if query.name == "shared-repositories" else []
+    bindings = bind(query, given)
+    every = run_local(seed_store, with_limit(query, None), bindings).rows
+    assert len(every) >= 2  # the seeds give each one an answer to cut
+    assert run_local(seed_store, query, bindings).rows == every  # fewer than 100
+    first = run_local(seed_store, with_limit(query, 1), bindings).rows
+    # code-repositories cuts papers, so one paper may show with each of its repositories
+    assert 1 <= len(first) < len(every) and set(first) <= set(every)
+    if query.name != "multi-page-papers":  # cut on printed values, then sorted by title
+        assert first == every[: len(first)]
+
+
+def test_with_limit_rewrites_only_the_declared_clause() -> None:
+    query = from_text(
+        "# T\n#\n# Limit: 7 rows\n\n"
+        'SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p "LIMIT 7" } LIMIT 7 } } # LIMIT 7\n'
+    )
+    assert query.limit == 7
+    assert "} LIMIT 3 } }" in with_limit(query, 3).text
+    unlimited = with_limit(query, None)
+    assert unlimited.limit is None and "} LIMIT" not in unlimited.text
+    assert '"LIMIT 7"' in unlimited.text and "# LIMIT 7" in unlimited.text
+    check_syntax(unlimited)
+    with pytest.raises(UsageError, match="declares no Limit"):
+        with_limit(unlimited, 3)
+    with pytest.raises(UsageError, match="not once"):
+        from_text("# T\n#\n# Limit: 5\n\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 6\n")
+    with pytest.raises(UsageError, match="Limit: N"):
+        parse_header("# T\n#\n# Limit: many\n\nSELECT ?s WHERE { }\n", "q.rq")
+
+
+def test_kg_query_limit_and_all(seed_out: Path) -> None:
+    base = ("query", "organisation-pairs", "--out", str(seed_out), "--format", "tsv")
+    code, default, stderr = run(*base)
+    assert code == 0 and len(default.splitlines()) == 3  # header + the two pairs
+    assert "--limit N or --all" not in stderr  # fewer rows than the Limit
+    code, one, stderr = run(*base, "--limit", "1")
+    assert code == 0 and one.splitlines() == default.splitlines()[:2]
+    assert "the first 1 rows: --limit N or --all for more" in stderr
+    assert run(*base, "--all")[1] == default
+    code, _, stderr = run(*base, "--all", "--limit", "2")
+    assert code == 2 and "not both" in stderr
+    code, _, stderr = run("query", "coauthors", "--out", str(seed_out), "--limit", "2")
+    assert code == 2 and "declares no Limit" in stderr
+
+
+MULTI_PAGE = {
+    "a.txt": "54.1CLApr 22, 2025Code\nShared Paper on ThingsAlice Smith, Bob Jones\nAbstract.\n",
+    "b.txt": "CLApr 22, 2025\nShared Paper on ThingsAlice Smith, Bob Jones\nAbstract.\n",
+    "c.txt": "61.5CLApr 22, 2025\nShared Paper on ThingsAlice Smith, Bob Jones\nAbstract.\n",
+}
+
+
+def test_multi_page_lists_the_values_printed_when_some_pages_print_none(
+    tmp_path: Path,
+) -> None:
+    # Oxigraph's GROUP_CONCAT is unbound when one value is: page b prints no score, and the
+    # scores of a and c must still show
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, text in MULTI_PAGE.items():
+        (pages / name).write_text(text, encoding="utf-8")
+    out = build(pages, tmp_path / "out")
+    (row,) = answer(ox.Store.read_only(str(out / "store")), "multi-page-papers")
+    assert row["title"] == "Shared Paper on Things" and row["pages"] == "3"
+    assert row["scores"] == "54.1; 61.5" and row["code_flags"] == "false; true"
+    assert row["dates"] == "2025-04-22" and row["categories"] == "CL"
+    assert row["disagrees_on"] == "code flag; score"  # parts sorted by values()
+
+
 # -- headers ------------------------------------------------------------------------------
 
 HEADER = """\
@@ -515,7 +607,7 @@ SELECT ?who ?k ?since ?what WHERE { }
 
 
 def test_header_gives_title_question_parameters_examples_and_notes() -> None:
-    title, question, params, examples, notes = parse_header(HEADER)
+    title, question, params, examples, notes, limit = parse_header(HEADER)
     assert title == "A title"
     assert question == "Does it parse, over two lines?"
     assert [(p.name, p.type, p.default) for p in params] == [
