@@ -1,6 +1,6 @@
 """Text-to-text RDF writers: sorted N-Triples text in; N-Quads, N-Triples, Turtle, TriG and
 compact JSON-LD (``kg.serialise_jsonld``) out, with plain string operations (no pyoxigraph
-terms, no I/O).
+terms; no I/O but the temporary file TriG holds its statements in).
 
 A *head* is one triple as pyoxigraph's N-Triples writer prints it, without the final `` .``:
 ``<s> <p> o``. A *pair* is ``(graph, head)`` with graph ``"<g>"``, or ``""`` for the default
@@ -13,8 +13,9 @@ see how each finds them).
 from __future__ import annotations
 
 import re
-from collections import deque
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -27,6 +28,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 LINES = 2_000  # lines per joined chunk: small enough to stay in the CPU cache while scanned
 _PARTS = 500  # pieces per yielded chunk: in short chunks, most characters take one byte
 _CACHE = 1 << 18  # IRIs remembered before a cache starts over (bounds memory)
+_HELD = 64 << 20  # characters of TriG statements held in memory before a temporary file
+_HELD_READ = 1 << 20  # characters per chunk read back
 
 # A conservative Turtle PN_LOCAL: ASCII name characters and %XX, no final "."; may be empty.
 # Possessive (*+), then no "." before the end: no backtracking when a match fails.
@@ -84,24 +87,28 @@ def trig_chunks(pairs: Iterable[Pair], prefixes: Mapping[str, str]) -> Iterator[
     The prefix block depends on the whole graph. Rather than read ``pairs`` twice (a scan
     for the prefixes, then the statements, as ``turtle_chunks`` does: the scan took a
     quarter of the time), this reads it once and holds the statements until the end (a
-    third of graph.nq's size: some 700 MiB at 100 k papers). They are written with every
+    third of graph.nq's size: some 700 MiB at 100 k papers) in a temporary file past the
+    first ``_HELD`` characters, so the build's peak memory does not grow with them
+    (written and read back in about a second at 100 k). They are written with every
     prefix that fits, noting the ones the graph uses (``_Guess``): those the scan would
     have found. Only if a rdf:type or bare datatype IRI written without a prefix would then
     need one does it read ``pairs`` a second time. Its first batch is read twice anyway:
     ``pairs`` is a list, or an object that reads the lines again each time."""
     first = _declared(_pair_texts(islice(pairs, LINES)), prefixes)
     guess = _Guess(_candidates(prefixes), first)
-    body = deque(_statements(pairs, guess))
-    declared = guess.uses()
-    if declared is None:
-        body.clear()
-        names = _Names(_declared(_pair_texts(pairs), prefixes))
-        yield names.prefix_block()
-        yield from _statements(pairs, names)
-        return
-    yield _Names(declared).prefix_block()
-    while body:
-        yield body.popleft()  # lets go of each chunk once written
+    with tempfile.SpooledTemporaryFile(_HELD, mode="w+", encoding="utf-8", newline="") as body:
+        # not writelines: SpooledTemporaryFile checks its size only after all the lines
+        for chunk in _statements(pairs, guess):
+            body.write(chunk)
+        declared = guess.uses()
+        if declared is None:
+            names = _Names(_declared(_pair_texts(pairs), prefixes))
+            yield names.prefix_block()
+            yield from _statements(pairs, names)
+            return
+        yield _Names(declared).prefix_block()
+        body.seek(0)
+        yield from iter(partial(body.read, _HELD_READ), "")
 
 
 def _pair_texts(pairs: Iterable[Pair]) -> Iterator[str]:

@@ -338,6 +338,29 @@ def test_seed_graph_trig_and_jsonld_match_the_plain_writers(
         assert text(trig_chunks(pairs, PREFIXES)) == two_pass_trig(pairs, PREFIXES), lines
 
 
+def test_trig_holds_its_statements_in_a_file_past_a_size(
+    seed_input: tuple[Pairs, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pairs, _ = seed_input
+    held = text(trig_chunks(pairs, PREFIXES))
+    assert len(held) > 1000
+    rolled: list[bool] = []  # per write: already in a file on disk?
+
+    class Spool(serialise.tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+        def write(self, s: str) -> int:
+            rolled.append(self._rolled)
+            return int(super().write(s))
+
+    monkeypatch.setattr(serialise.tempfile, "SpooledTemporaryFile", Spool)
+    monkeypatch.setattr(serialise, "_HELD", 100)  # to disk after 100 characters
+    monkeypatch.setattr(serialise, "_HELD_READ", 7)  # read back in odd pieces
+    chunks = list(trig_chunks(pairs, PREFIXES))
+    assert "".join(chunks) == held
+    assert max(map(len, chunks[1:])) == 7
+    # on disk from the second chunk on: memory does not grow with the graph
+    assert len(rolled) > 2 and rolled[0] is False and all(rolled[2:])
+
+
 EX = "http://example.org/"
 
 
