@@ -499,7 +499,7 @@ CASES_TABLE = [
     ),
     c("HIndexListedShape", M, f"{M} kg:hIndex 1 .", f"{M} kg:hIndex 3 .", **W),
     c("ListedCountShape", M, f"{M} kg:listedPaperCount 1 .", f"{M} kg:listedPaperCount 2 .", **I),
-    # -- the statistics ------------------------------------------------------------------------------
+    # -- the statistics ------------------------------------------------------------
     c(
         "StatisticsTableShape",
         "<https://kg.example.org/tables/x>",
@@ -674,6 +674,14 @@ def test_shapes_are_valid_shacl(shapes: rdflib.Graph) -> None:
     shsh = rdflib.Graph().parse(CASES / "shacl-shacl.ttl", format="turtle")
     conforms, _, text = pyshacl.validate(shapes, shacl_graph=shsh, inference="none")
     assert conforms, text
+
+
+def test_nested_selects_return_this(shapes: rdflib.Graph) -> None:
+    """SHACL requires every subquery of a SPARQL constraint to return $this (so pre-binding it
+    means the same everywhere); pySHACL checks only the first subquery."""
+    for select in map(str, shapes.objects(None, SH.select)):
+        for projection in re.findall(r"\{\s*SELECT\s+(.*?)\s+WHERE\b", select, re.I | re.S):
+            assert "$this" in projection.split(), (projection, select)
 
 
 def test_every_shape_is_documented(shapes: rdflib.Graph) -> None:
