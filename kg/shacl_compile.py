@@ -10,11 +10,12 @@ and Python decides them with pySHACL's own rules and builds the results pySHACL 
 The queries return a superset of the violations. What lets a value through in SPARQL is a
 condition that implies conformance under pySHACL's rules: the exact datatype with a canonical
 lexical form (pySHACL sees rdflib terms, whose lexical forms rdflib normalises and whose
-ill-typed literals it marks), a pattern matched on printable ASCII only (where Python's and
-Oxigraph's regular expressions agree), sh:in compared term by term. Anything unusual becomes
-a candidate, and Python re-checks every candidate on the rdflib term pySHACL would see, so an
-odd literal costs a little time, never a different answer. Counts, sh:hasValue and sh:equals
-are re-checked on the focus node's values as pySHACL collects them (rdflib terms, deduplicated).
+ill-typed literals it marks; strings and xsd:anyURI it takes as they are), a pattern matched
+on printable ASCII only (where Python's and Oxigraph's regular expressions agree), sh:in
+compared term by term. Anything unusual becomes a candidate, and Python re-checks every
+candidate on the rdflib term pySHACL would see, so an odd literal costs a little time, never a
+different answer. Counts, sh:hasValue and sh:equals are re-checked on the focus node's values
+as pySHACL collects them (rdflib terms, deduplicated).
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ _CANONICAL = {
     str(XSD.date): "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
 }
 _STRINGS = (XSD.string, RDF.langString)
+# Literals whose lexical form is the text pySHACL checks and that rdflib never finds ill-typed
+# (xsd:anyURI: rdflib keeps the lexical form as the value, unchecked).
+_TEXTS = (str(XSD.string), str(RDF.langString), str(XSD.anyURI))
 # pySHACL's sh:datatype check on a value it reads as well-typed (anything else: assume pass).
 _PYTHON_TYPES: dict[str, Callable[[Any], bool]] = {
     str(XSD.string): lambda v: isinstance(v, str | bytes),
@@ -223,28 +227,62 @@ def _native(datatype: str) -> str:
 
 
 def _stable() -> str:
-    """?v has a lexical form rdflib keeps: an IRI, a string, or a canonical literal."""
+    """?v has a lexical form rdflib keeps: an IRI, a text, or a canonical literal."""
     typed = " || ".join(_native(dt) for dt in _CANONICAL)
-    strings = f'LANG(?v) != "" || DATATYPE(?v) = <{XSD.string}>'
-    return f"isIRI(?v) || (isLiteral(?v) && ({strings} || {typed}))"
+    texts = " || ".join(f"DATATYPE(?v) = <{dt}>" for dt in _TEXTS)
+    return f"IF(isIRI(?v), true, IF(isLiteral(?v), {texts} || {typed}, false))"
 
 
-def _safe(name: str, value: Any) -> str:
-    """A SPARQL condition on ?v that implies pySHACL finds no violation of this parameter."""
+def _all_safe(params: list[tuple[str, Any]]) -> str:
+    """A SPARQL condition on ?v that implies pySHACL finds no violation of the parameters.
+
+    Oxigraph reads ?v from the store again at each mention (a string lookup for an IRI or a
+    long literal) and evaluates every operand of && and ||, but only the branch IF takes. So
+    the conditions are nested IFs, type checks first, and the later ones take the type for
+    granted; an error (a function of the wrong type) makes the value a candidate."""
+    ordered = sorted(params, key=lambda p: p[0] not in ("nodeKind", "datatype"))
+    known: str | None = None  # what an earlier condition established: "IRI" or a datatype
+    conditions = []
+    for name, value in ordered:
+        conditions.append(_safe(name, value, known))
+        known = known or _established(name, value)
+    expression = conditions[-1]
+    for condition in reversed(conditions[:-1]):
+        expression = f"IF({condition}, {expression}, false)"
+    return f"COALESCE({expression}, false)"
+
+
+def _established(name: str, value: Any) -> str | None:
+    """What ?v is once the parameter's condition holds, when later conditions can use it."""
+    if (name == "nodeKind" and value == "IRI") or (name == "datatype" and str(value) in _TEXTS):
+        return str(value)
+    return None
+
+
+def _safe(name: str, value: Any, known: str | None = None) -> str:
+    """A SPARQL condition on ?v that implies pySHACL finds no violation of this parameter,
+    given ``known``: ?v is an IRI ("IRI") or a literal of that datatype."""
+    text = known == "IRI" or known in _TEXTS  # STR(?v) is the text pySHACL checks
     if name == "nodeKind":
         return _KIND_SPARQL[value]
     if name == "datatype":
-        if str(value) in (str(XSD.string), str(RDF.langString)):
-            return f"isLiteral(?v) && DATATYPE(?v) = <{value}>"
+        if str(value) in _TEXTS:
+            return f"DATATYPE(?v) = <{value}>"
         if str(value) in _CANONICAL:
             return f"isLiteral(?v) && {_native(str(value))}"
         return "false"
     if name == "minLength":  # a non-empty string: no need to read it (a long one is slow)
-        quick = f'isLiteral(?v) && DATATYPE(?v) = <{XSD.string}> && !sameTerm(?v, "")'
-        general = f"({_stable()}) && STRLEN(STR(?v)) >= {value}"
-        return f"({quick}) || ({general})" if value == 1 else general
+        if value == 1 and known == str(XSD.string):
+            return '!sameTerm(?v, "")'
+        length = f"STRLEN(STR(?v)) >= {value}"
+        if text:
+            return length
+        quick = f'DATATYPE(?v) = <{XSD.string}> && !sameTerm(?v, "")'
+        general = f"IF({_stable()}, {length}, false)"
+        return f"IF(COALESCE({quick}, false), true, {general})" if value == 1 else general
     if name == "pattern":
-        return f"({_stable()}) && REGEX(STR(?v), {_string(_sparql_pattern(value))})"
+        regex = f"REGEX(STR(?v), {_string(_sparql_pattern(value))})"
+        return regex if text else f"IF({_stable()}, {regex}, false)"
     if name == "in":
         members = [to_ox(m) for m in value if isinstance(m, URIRef) or _typed(m)]
         return " || ".join(f"sameTerm(?v, {m})" for m in members) or "false"
@@ -336,7 +374,7 @@ def check(queries: Queries, shape: Shape) -> list[Raw]:
         base = queries.edge(shape)
     value_params = [(n, v) for n, v in shape.params if n in VALUE and n != "class"]
     if value_params:
-        unsafe = " || ".join(f"!({_safe(n, v)})" for n, v in value_params)
+        unsafe = f"!{_all_safe(value_params)}"
         for f, v in queries.pairs(shape, f"{base} FILTER ({unsafe})"):
             term = to_rdflib(v)
             for name, value in value_params:
@@ -363,11 +401,12 @@ def _check_counts(queries: Queries, shape: Shape, params: dict[str, Any]) -> lis
         query = f"SELECT ?f WHERE {{ {focus} OPTIONAL {{ {edge} }} }} GROUP BY ?f"
         candidates["minCount"] = queries.nodes(f"{query} HAVING ({count} || {literal})")
     if "maxCount" in params:  # merging only lowers the count
-        having = f"HAVING (COUNT(DISTINCT ?v) > {params['maxCount']})"
+        most = params["maxCount"]
         if queries.from_focus(shape):
-            query = f"SELECT ?f WHERE {{ {focus} {edge} }} GROUP BY ?f {having}"
-        else:
-            inner = f"{{ SELECT ?f WHERE {{ {edge} }} GROUP BY ?f {having} }}"
+            query = f"SELECT ?f WHERE {{ {focus} {edge} }} GROUP BY ?f"
+            query += f" HAVING (COUNT(DISTINCT ?v) > {most})"
+        else:  # a row per triple: distinct values already (DISTINCT would hash them again)
+            inner = f"{{ SELECT ?f WHERE {{ {edge} }} GROUP BY ?f HAVING (COUNT(*) > {most}) }}"
             query = f"{select} {{ {inner} {queries.is_focus(shape)} }}"
         candidates["maxCount"] = queries.nodes(query)
     if "hasValue" in params:

@@ -256,21 +256,17 @@ def _records(store: ox.Store, iris: list[str], listed: bool) -> dict[str, tuple[
     for start in range(0, len(iris), 2000):
         values = " ".join(f"<{iri}>" for iri in iris[start : start + 2000])
         bind = f"?x <{_KG}listedPaper> ?n ." if listed else "BIND (?n AS ?x)"
-        query = f"""SELECT ?n ?x ?id ?line WHERE {{ VALUES ?n {{ {values} }} {bind}
+        query = f"""SELECT ?n {_RECORD} WHERE {{ VALUES ?n {{ {values} }} {bind}
             ?x <{_KG}onPage> ?page . ?page <{_DCTERMS}identifier> ?id .
-            OPTIONAL {{ ?x <{_KG}line> ?line }} }}"""
-        sources: dict[tuple[str, Any], str] = {}
-        lines: dict[tuple[str, Any], int] = {}
+            OPTIONAL {{ ?x <{_KG}line> ?line }} }} GROUP BY ?n ?x"""
         for row in store.query(query):  # type: ignore[union-attr]
-            key, source = (row["n"].value, row["x"]), row["id"].value
-            sources[key] = min(sources.get(key, source), source)
-            if row["line"] is not None:
-                line = int(row["line"].value)
-                lines[key] = min(lines.get(key, line), line)
-        for (n, x), source in sources.items():
-            found = (source, lines.get((n, x), 0))
-            out[n] = min(out.get(n, found), found)
+            found = (row["s"].value, int(row["l"].value))
+            out[row["n"].value] = min(out.get(row["n"].value, found), found)
     return out
+
+
+# A listing's record, grouped by listing ?x: its least file name and least line (0 without).
+_RECORD = "(MIN(?id) AS ?s) (COALESCE(MIN(?line), 0) AS ?l)"
 
 
 def _first(store: ox.Store, papers: list[str]) -> tuple[str, int] | None:
@@ -279,11 +275,11 @@ def _first(store: ox.Store, papers: list[str]) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
     for start in range(0, len(papers), 2000):
         values = " ".join(f"<{iri}>" for iri in papers[start : start + 2000])
-        query = f"""SELECT ?s ?l WHERE {{
-            {{ SELECT ?x (MIN(?id) AS ?s) (COALESCE(MIN(?line), 0) AS ?l) WHERE {{
-                VALUES ?n {{ {values} }} ?x <{_KG}listedPaper> ?n ; <{_KG}onPage> ?page .
-                ?page <{_DCTERMS}identifier> ?id . OPTIONAL {{ ?x <{_KG}line> ?line }}
-            }} GROUP BY ?x }} }} ORDER BY ?s ?l LIMIT 1"""
+        # The least in Python: ORDER BY would read the file names again at each comparison.
+        query = f"""SELECT {_RECORD} WHERE {{
+            VALUES ?n {{ {values} }} ?x <{_KG}listedPaper> ?n ; <{_KG}onPage> ?page .
+            ?page <{_DCTERMS}identifier> ?id . OPTIONAL {{ ?x <{_KG}line> ?line }}
+            }} GROUP BY ?x"""
         for row in store.query(query):  # type: ignore[union-attr]
             found = (row["s"].value, int(row["l"].value))
             best = found if best is None else min(best, found)

@@ -195,7 +195,8 @@ def _run(task: _Task) -> tuple[int, list[Raw]]:
         if _STATE.get("folder") is not None:
             _STATE["store"] = open_folder(_STATE["folder"])
         store = _STATE["store"]
-        _STATE.update(pid=os.getpid(), graph=DataGraph(store), queries=Queries(store), focus={})
+        _STATE.update(pid=os.getpid(), graph=DataGraph(store), queries=Queries(store))
+        _STATE.update(focus={}, iris={})
     store, shapes = _STATE["store"], _STATE["shapes"]
     if task.kind == "count":  # the default graph holds each triple once
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -283,9 +284,10 @@ def _target_pattern(store: ox.Store, shapes: rdflib.Graph, shape: URIRef) -> str
     classes = sorted(str(c) for c in shapes.objects(shape, SH.targetClass))
     pattern: str = _STATE["queries"].focus(Shape("", tuple(classes), None, False, "", "", ()))
     pattern = pattern.replace("?f", "?this").replace("?c", f"?{_CLASS}")
-    if store.query(f"ASK {{ {pattern} FILTER (!isIRI(?this)) }}"):
-        return None
-    return pattern
+    iris: dict[str, bool] = _STATE["iris"]  # once per worker: it reads every focus node
+    if pattern not in iris:
+        iris[pattern] = not store.query(f"ASK {{ {pattern} FILTER (!isIRI(?this)) }}")
+    return pattern if iris[pattern] else None
 
 
 def _run_sparql(
