@@ -69,7 +69,17 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def default_paths(paths: tuple[Path, ...], settings: Settings) -> list[Path]:
-    return list(paths) or [settings.seeds_dir]
+    """The pages to read: the arguments, else the configured seeds folder, else ./seeds,
+    else the sample pages shipped with kg (so a bare ``kg build`` works anywhere)."""
+    if paths:
+        return list(paths)
+    if settings.seeds_dir is not None:
+        return [settings.seeds_dir]
+    if Path("seeds").is_dir():
+        return [Path("seeds")]
+    from kg.resources import SEEDS_DIR
+
+    return [SEEDS_DIR]
 
 
 def progress(message: str) -> None:

@@ -6,7 +6,7 @@ import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ class Settings:
     capture_date: date = DEFAULT_CAPTURE_DATE
     base_iri: str = DEFAULT_BASE_IRI
     out_dir: Path = Path("out")
-    seeds_dir: Path = Path("seeds")
+    seeds_dir: Path | None = None  # None: ./seeds if there is one, else the bundled seeds
 
 
 def parse_capture_date(text: str) -> date:
@@ -58,30 +58,64 @@ _CONVERT: dict[str, Callable[[str], Any]] = {
 
 
 def _from_pyproject(start: Path) -> dict[str, Any]:
+    """``[tool.kg]`` of the nearest pyproject.toml, checked: a broken file or a wrong key is
+    a usage error naming the file and the key, never a traceback."""
     for folder in [start, *start.parents]:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            with candidate.open("rb") as handle:
-                table = tomllib.load(handle).get("tool", {}).get("kg", {})
-            return {k.replace("-", "_"): v for k, v in table.items()}
+            return _kg_table(candidate)
     return {}
 
 
+def _kg_table(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML ({exc}); fix or remove [tool.kg]") from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    tool = document.get("tool", {})
+    table = tool.get("kg", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [tool.kg] must be a table of settings")
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            allowed = ", ".join(sorted(n.replace("_", "-") for n in known))
+            raise UsageError(f"{path}: unknown key {key!r} in [tool.kg] (known: {allowed})")
+        if name == "capture_date" and isinstance(value, date) and not isinstance(value, datetime):
+            value = value.isoformat()  # TOML's own date literal: capture-date = 2026-11-24
+        if not isinstance(value, str):
+            raise UsageError(
+                f"{path}: [tool.kg] {key} must be a string, got {type(value).__name__} {value!r}"
+            )
+        values[name] = _converted(name, value, f"{path}: [tool.kg] {key}")
+    return values
+
+
+def _converted(name: str, value: str, where: str) -> Any:
+    try:
+        return _CONVERT[name](value)
+    except UsageError as exc:
+        raise UsageError(f"{where}: {exc.message}") from exc
+
+
 def resolve(flags: dict[str, Any], cwd: Path | None = None) -> Settings:
-    """Merge the four layers; flags left as None fall through to the next layer."""
-    settings = Settings()
-    layers: list[dict[str, Any]] = [
-        _from_pyproject(cwd or Path.cwd()),
-        {
-            f.name: os.environ[f"KG_{f.name.upper()}"]
-            for f in fields(Settings)
-            if f"KG_{f.name.upper()}" in os.environ
-        },
-        {k: v for k, v in flags.items() if v is not None},
-    ]
-    for layer in layers:
-        for name, value in layer.items():
-            if name in _CONVERT:
-                converted: Any = value if not isinstance(value, str) else _CONVERT[name](value)
-                settings = replace(settings, **{name: converted})
-    return settings
+    """Merge the four layers; flags left as None fall through to the next layer. Each
+    layer's values are checked where they come from, so an error names the file or
+    variable to fix."""
+    environment = {
+        f.name: _converted(f.name, os.environ[f"KG_{f.name.upper()}"], f"KG_{f.name.upper()}")
+        for f in fields(Settings)
+        if f"KG_{f.name.upper()}" in os.environ and f.name in _CONVERT
+    }
+    given = {
+        name: _CONVERT[name](value) if isinstance(value, str) else value
+        for name, value in flags.items()
+        if value is not None and name in _CONVERT
+    }
+    layers = {**_from_pyproject(cwd or Path.cwd()), **environment, **given}
+    return replace(Settings(), **layers)

@@ -51,6 +51,7 @@ from kg.query_header import ParamType as ParamType
 from kg.query_header import expand_iri as expand_iri
 from kg.query_header import parse_header as parse_header
 from kg.remote import credentials_for, endpoints_for
+from kg.resources import QUERIES_DIR
 from kg.results import Results, Term, collect
 from kg.sparql_text import QUERY_FORMS as QUERY_FORMS
 from kg.sparql_text import UPDATE_WORDS as UPDATE_WORDS
@@ -63,7 +64,6 @@ from kg.sparql_text import where_offset as where_offset
 from kg.sparql_text import with_values as with_values
 from kg.store import open_store, store_path
 
-QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 
 
 class QuerySyntaxError(UsageError):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+from kg.resources import ONTOLOGY_DIR
+
 ARXIV_SCHEME = "https://w3id.org/kg/arxiv/"
 TAXONOMY_GRAPH = "https://w3id.org/kg/arxiv"
 _NOTATION = "http://www.w3.org/2004/02/skos/core#notation"

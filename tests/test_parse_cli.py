@@ -312,9 +312,12 @@ def test_missing_path_exits_3(tmp_path: Path, write_page: WritePage) -> None:
     assert result.stderr == f"Error: no such file or folder: {tmp_path / 'missing.txt'}\n"
 
 
-def test_missing_default_seeds_folder_exits_3() -> None:
-    result = parse()  # the working folder has no seeds/
-    assert result.exit_code == 3 and "no such file or folder: seeds" in result.stderr
+def test_without_paths_or_seeds_folder_the_bundled_seeds_are_read(seeds_dir: Path) -> None:
+    """Issue #14: an installed kg works from any folder; with no pages named and no
+    ./seeds, it reads the sample pages shipped inside the package."""
+    result = parse("--format", "jsonl")  # the working folder has no seeds/
+    assert result.exit_code == 0, result.stderr
+    assert records(result) == records(parse(seeds_dir, "--format", "jsonl"))
 
 
 def test_help_states_the_exit_codes() -> None:
