@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,12 +19,15 @@ from kg.cli_common import (
     settings_options,
 )
 from kg.cli_validate import validate_build
-from kg.config import resolve
+from kg.config import Settings, resolve
 from kg.diagnostics import anything_skipped
-from kg.errors import EXIT_FINDINGS
+from kg.errors import EXIT_FAILURE, EXIT_FINDINGS
 from kg.export import write_atomic, write_atomic_chunks
 from kg.heap import release_freed_memory
 from kg.render import table
+
+if TYPE_CHECKING:
+    from kg.publish import Claim
 
 
 def render_summary(counts: dict[str, int]) -> str:
@@ -67,29 +71,52 @@ def build(
       kg build seeds/ -o out/
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
     """
-    from kg.export import (
-        FORMATS,
-        ExportedLines,
-        load_context,
-        prefixes_for,
-        publish,
-        staging_folder,
-        write_exports,
-    )
-    from kg.pipeline import build_from_paths, count_diagnostics, summarise
-    from kg.reference import ONTOLOGY_DIR
-    from kg.store import store_path, writing_store
+    from kg.export import FORMATS
+    from kg.publish import claim, output_lock, remove_leftovers
+    from kg.store import STORE_NAME, looks_like_a_store
 
     settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
+    target = settings.out_dir
+    writes = [*FORMATS.values(), STORE_NAME, *BUILD_FILES]
+    with output_lock(target):
+        # Refuse a folder kg did not write before any work; what killed runs left goes.
+        claimed = claim(target, writes, "graph", lambda t: looks_like_a_store(t / STORE_NAME))
+        remove_leftovers(target)
+        counts, skipped, report = _build_into(target, paths, settings, claimed, validate)
+    click.echo(render_summary(counts), err=True, nl=False)
+    if skipped or (report is not None and not report.conforms):
+        sys.exit(EXIT_FINDINGS)
+
+
+# What kg build writes besides the exports and the store (its marker lists them all).
+BUILD_FILES = ("diagnostics.txt", "validation.txt", "validation.ttl")
+
+
+def _build_into(
+    target: Path, paths: tuple[Path, ...], settings: Settings, claimed: Claim, validate: bool
+) -> tuple[dict[str, int], bool, Any]:
+    """Build, then write every output into a staging folder beside the target, which then
+    replaces the target in one step: at every instant the target holds one whole build,
+    old or new. Returns the summary, whether input was skipped, and the validation report.
+    """
+    from kg.export import FORMATS, ExportedLines, load_context, prefixes_for, write_exports
+    from kg.pipeline import build_from_paths, count_diagnostics, summarise
+    from kg.publish import carry_over, mark, staging_beside, swap_in
+    from kg.resources import ONTOLOGY_DIR
+    from kg.store import store_path, writing_store
+
     built = build_from_paths(default_paths(paths, settings), settings, progress)
     diagnostics = built.diagnostics
     report_diagnostics(diagnostics)
+    skipped = anything_skipped(list(diagnostics))
     counts = {**summarise(built.graph.union), **count_diagnostics(diagnostics)}
+    if counts["records"] == 0:
+        # Nothing was read: an empty graph must not replace a good one.
+        click.echo(f"kg: no records read; {target}/ is left as it was", err=True)
+        sys.exit(EXIT_FINDINGS if skipped else EXIT_FAILURE)
     prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-    # Everything goes into a staging folder first and moves into place at the end, so an
-    # interrupted build leaves the previous output whole.
-    with staging_folder(settings.out_dir) as staging:
-        progress(f"writing exports to {settings.out_dir}/")
+    with staging_beside(target) as staging:
+        progress(f"writing exports to {target}/")
         nquads, ntriples = write_exports(
             built.graph.pairs, built.graph.union, staging, prefixes, context, ["nquads", "ntriples"]
         )
@@ -109,10 +136,10 @@ def build(
         report = (
             validate_build(store_path(staging), staging, settings.base_iri) if validate else None
         )
-        publish(staging, settings.out_dir)
-    click.echo(render_summary(counts), err=True, nl=False)
-    if anything_skipped(list(diagnostics)) or (report is not None and not report.conforms):
-        sys.exit(EXIT_FINDINGS)
+        mark(staging, "kg build")
+        carry_over(claimed, target, staging)
+        swap_in(staging, target)
+    return counts, skipped, report
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -138,7 +165,7 @@ def export(
       kg export -o graph.jsonld
     """
     from kg.export import export_chunks, format_for, load_context, prefixes_for, stored_text
-    from kg.reference import ONTOLOGY_DIR
+    from kg.resources import ONTOLOGY_DIR
     from kg.store import open_store, store_path
 
     settings = resolve({"out_dir": out_dir, "base_iri": base_iri})

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -203,31 +201,3 @@ def write_exports(
         write_atomic_chunks(path, export_chunks(fmt, pairs, union, prefixes, context))
         written.append(path)
     return written
-
-
-@contextmanager
-def staging_folder(out_dir: Path) -> Iterator[Path]:
-    """A private folder beside the outputs; removed whatever happens."""
-    staging = out_dir / f".kg-staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
-        yield staging
-    except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def publish(staging: Path, out_dir: Path) -> None:
-    """Move every staged file and folder into place, each with one rename."""
-    for item in sorted(staging.iterdir()):
-        target = out_dir / item.name
-        if item.is_dir():
-            old = out_dir / f".{item.name}.old-{os.getpid()}"
-            if target.exists():
-                os.replace(target, old)
-            os.replace(item, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(item, target)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +77,19 @@ def _split_lines(text: str) -> tuple[str, ...]:
 
 
 def read_page(path: Path) -> Page:
-    """Read one file. Unreadable bytes become diagnostics; a missing file is an InputError."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    """Read one file. Unreadable bytes, or a file that cannot be read at all (a dangling
+    link, a FIFO, no permission), become diagnostics of a page with no lines: that page
+    is skipped, the others are read. A file that does not exist is an InputError."""
+    problem = _not_a_page_file(path)
+    if problem is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        except OSError as exc:
+            problem = f"cannot read the file ({exc.strerror or exc}): skipped"
+    if problem is not None:
+        return Page(path.name, str(path), "", (), (error(path.name, 1, problem),))
     lines, diagnostics = decode_page(path.name, data)
     return Page(
         source=path.name,
@@ -92,20 +101,41 @@ def read_page(path: Path) -> Page:
 
 
 def find_pages(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into their page files, sorted so the order never depends on the disk."""
+    """Expand folders into their page files, sorted so the order never depends on the disk.
+
+    Every ``*.txt`` name counts, whether or not it can be read: a dangling link or a FIFO
+    among the pages becomes a diagnostic when it is read, instead of vanishing silently."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if _is_page_file(p)))
-        elif path.exists():
+            found.extend(sorted(p for p in path.rglob("*") if _is_page_name(p)))
+        elif path.exists() or path.is_symlink():
             found.append(path)
         else:
             raise InputError(f"no such file or folder: {path}")
     return found
 
 
-def _is_page_file(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in PAGE_SUFFIXES and not path.name.startswith(".")
+def _is_page_name(path: Path) -> bool:
+    if path.suffix.lower() not in PAGE_SUFFIXES or path.name.startswith("."):
+        return False
+    return not path.is_dir()
+
+
+def _not_a_page_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a page, without opening it (a FIFO would block)."""
+    if path.is_symlink() and not path.exists():
+        return "dangling symbolic link: skipped"
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None  # read_bytes says so
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror or exc}): skipped"
+    if stat.S_ISREG(mode):
+        return None
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return f"not a regular file (a {kind}): skipped"
 
 
 def read_pages(paths: Iterable[Path]) -> Iterator[Page]:

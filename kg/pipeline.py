@@ -16,11 +16,13 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.diagnostics import Diagnostic, Severity
+from kg.errors import InputError
 from kg.export import nquads_text
 from kg.heap import gc_paused
 from kg.identity import Iris, merge
 from kg.mapping import Mapped, PageInfo, map_records
 from kg.pages import Page, read_pages
+from kg.processes import worker_pool
 from kg.records import Parsed, build_lexicon, parse_page, parse_pages
 from kg.reference import Reference, load_reference
 from kg.vocab import DCTERMS, KG, RDF, SCHEMA
@@ -84,12 +86,12 @@ def parse_pages_in_parallel(
     if workers < 2 or sum(len(p.lines) for p in pages) < PARALLEL_MIN_LINES:
         return parse_pages(pages, capture_date)
     try:
-        context = multiprocessing.get_context("fork")
+        multiprocessing.get_context("fork")  # a ValueError where the platform has none
     except ValueError:  # no fork on this platform
         return parse_pages(pages, capture_date)
     _SHARED.update(pages=pages, lexicon=build_lexicon(pages), capture_date=capture_date)
     try:
-        with context.Pool(workers) as pool:
+        with worker_pool("fork", workers) as pool:
             parts = pool.map(_parse_shared, range(len(pages)), chunksize=1)
     finally:
         _SHARED.clear()
@@ -108,7 +110,13 @@ def _parse_shared(index: int) -> Parsed:
 def build_from_paths(
     paths: Iterable[Path], settings: Settings, progress: Progress | None = None
 ) -> Built:
-    return build_graph(list(read_pages(paths)), settings, progress=progress)
+    paths = list(paths)
+    pages = list(read_pages(paths))
+    if not pages:
+        # An empty folder must not build an empty graph over a good one.
+        shown = ", ".join(str(p) for p in paths)
+        raise InputError(f"no pages (*.txt files) in {shown}: nothing to build")
+    return build_graph(pages, settings, progress=progress)
 
 
 _COUNTED = {

@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.errors import KgError, OutputError, UsageError
-from kg.reference import ONTOLOGY_DIR
+from kg.errors import KgError, UsageError
+from kg.publish import output_lock, remove_leftovers, staging_beside, swap_in
 from kg.report_data import Site, load_site
 from kg.report_docs import ontology_page, shapes_page
 from kg.report_gallery import Cell, Finding, QueryRun, Validation, gallery_page, validation_html
@@ -36,12 +35,11 @@ from kg.report_html import ASSETS, Links, page
 from kg.report_index import index_page, papers_page, people_page, topics_page
 from kg.report_pages import Context, make_context, paper_page, topic_page
 from kg.report_person import person_page
+from kg.resources import ONTOLOGY_DIR, QUERIES_DIR, REPORT_ASSETS_DIR, SHAPES_DIR
 from kg.store import open_store, store_path
 from kg.vocab import PREFIXES
 
-ASSETS_DIR = Path(__file__).resolve().parent / "report_assets"
-SHAPES_DIR = ONTOLOGY_DIR.parent / "shapes"
-QUERIES_DIR = ONTOLOGY_DIR.parent / "queries"
+ASSETS_DIR = REPORT_ASSETS_DIR
 GENERATOR_MARK = '<meta name="generator" content="kg report">'
 SH = "http://www.w3.org/ns/shacl#"
 TRIPLE_COLUMNS = ("subject", "predicate", "object")
@@ -149,12 +147,7 @@ def read_ontology() -> tuple[str, Graph] | None:
 
 
 def read_shapes() -> list[tuple[str, Graph]]:
-    folder = SHAPES_DIR
-    try:
-        folder = Path(getattr(importlib.import_module("kg.validation"), "SHAPES_DIR", folder))
-    except ImportError:
-        pass
-    return [(f"shapes/{p.name}", _parse(p)) for p in sorted(folder.glob("*.ttl"))]
+    return [(f"shapes/{p.name}", _parse(p)) for p in sorted(SHAPES_DIR.glob("*.ttl"))]
 
 
 def _parse(path: Path) -> Graph:
@@ -352,29 +345,18 @@ def _check_target(folder: Path, out_dir: Path) -> None:
 def publish_folder(
     files: dict[str, bytes], folder: Path, before_swap: Callable[[], None] | None = None
 ) -> None:
-    """Write ``files`` into a staging folder beside ``folder``, then swap it into place."""
-    parent = folder.parent
-    staging = parent / f".{folder.name}.staging-{os.getpid()}"
-    old = parent / f".{folder.name}.old-{os.getpid()}"
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        for relative, data in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        if before_swap:
-            before_swap()
-        if folder.exists():
-            os.replace(folder, old)
-        try:
-            os.replace(staging, folder)
-        except OSError:
-            if old.exists() and not folder.exists():
-                os.replace(old, folder)  # put the previous report back
-            raise
-    except OSError as exc:
-        raise OutputError(f"cannot write the report to {folder}: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    """Write ``files`` into a private staging folder beside ``folder`` (an unpredictable
+    name, links never followed), then swap it into place in one step."""
+    with output_lock(folder):
+        remove_leftovers(folder)
+        with staging_beside(folder) as staging:
+            for relative, data in files.items():
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # O_EXCL|O_NOFOLLOW: never write through a link, never over a file
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                with os.fdopen(os.open(path, flags, 0o666), "wb") as handle:
+                    handle.write(data)
+            if before_swap:
+                before_swap()
+            swap_in(staging, folder)

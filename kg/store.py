@@ -7,7 +7,6 @@ leaves the previous store whole; later commands open it read-only without re-par
 from __future__ import annotations
 
 import http.client
-import multiprocessing
 import os
 import shutil
 import signal
@@ -25,12 +24,24 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.processes import worker_pool
 
 STORE_NAME = "store"
 
 
 def store_path(out_dir: Path) -> Path:
     return out_dir / STORE_NAME
+
+
+def looks_like_a_store(path: Path) -> bool:
+    """Whether ``path`` is an Oxigraph (RocksDB) folder and nothing else: how an output
+    folder written before kg marked its folders is told from someone else's."""
+    try:
+        entries = list(path.iterdir()) if path.is_dir() and not path.is_symlink() else []
+    except OSError:
+        return False
+    names = {p.name for p in entries}
+    return "CURRENT" in names and all(p.is_file() and not p.is_symlink() for p in entries)
 
 
 def write_store(path: Path, nquads: Path, union: Path) -> None:
@@ -89,7 +100,8 @@ def writing_store(path: Path, nquads: Path, union: Path) -> Iterator[Callable[[]
         write_store(path, nquads, union)
         yield lambda: None
         return
-    pool = multiprocessing.get_context("spawn").Pool(1)
+    # worker_pool: a build killed with SIGKILL must not leave this filling a store
+    pool = worker_pool("spawn", 1)
     try:
         pending = pool.apply_async(write_store, (path, nquads, union))
         pool.close()

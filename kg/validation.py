@@ -19,7 +19,6 @@ into memory, or the store folder kg build wrote, read in place. How validation s
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,6 +33,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from kg.errors import InputError
+from kg.processes import worker_pool
+from kg.resources import SHAPES_DIR
 from kg.shacl_compile import Queries, Raw, Shape, check, compile_shape
 from kg.shacl_data import Data, DataGraph, data_store, open_folder, to_ox, where
 from kg.validation_report import (
@@ -50,7 +51,6 @@ from kg.validation_report import (
 __all__ = ["SHAPES_DIR", "SHAPES_NS", "Data", "Report", "Result", "Severity", "load_shapes",
            "report_json", "report_text", "report_turtle", "summary", "validate"]  # fmt: skip
 
-SHAPES_DIR = Path(__file__).resolve().parents[1] / "shapes"
 DEFAULT_WORKERS = 2
 INLINE_BELOW = 50_000  # quads: smaller graphs are validated in-process
 _SEVERITIES = {str(SH.Violation): Severity.VIOLATION, str(SH.Warning): Severity.WARNING}
@@ -411,7 +411,7 @@ def _map(tasks: Sequence[_Task], workers: int) -> Iterator[tuple[int, list[Raw],
         yield from map(_run_where, tasks)
         return
     # Forked workers inherit _STATE (the store and the shapes) without copying or pickling.
-    with multiprocessing.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
+    with worker_pool("fork", min(workers, os.cpu_count() or 1)) as pool:
         yield from pool.imap_unordered(_run_where, tasks)
 
 

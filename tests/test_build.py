@@ -281,6 +281,9 @@ def test_stats_without_a_store_says_how_to_fix_it(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
 
 
+MARKER, STAGING = ".kg-output.json", "kg-staging"
+
+
 def copy_of_output(built: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     out = tmp_path / "out"
     shutil.copytree(built, out)
@@ -289,7 +292,8 @@ def copy_of_output(built: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]
 
 def assert_unchanged(out: Path, before: dict[str, bytes], built: Path) -> None:
     """No staging left behind, every file as before, and the old store whole."""
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [MARKER]
+    assert [p.name for p in out.parent.iterdir() if STAGING in p.name] == []
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert store_quads(out) == store_quads(built)
 
