@@ -72,11 +72,11 @@ def build(
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
     """
     from kg.export import FORMATS
-    from kg.publish import claim, output_lock, remove_leftovers
+    from kg.publish import claim, output_lock, remove_leftovers, resolved_target
     from kg.store import STORE_NAME, looks_like_a_store
 
     settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
-    target = settings.out_dir
+    target = resolved_target(settings.out_dir, "graph")
     writes = [*FORMATS.values(), STORE_NAME, *BUILD_FILES]
     with output_lock(target):
         # Refuse a folder kg did not write before any work; what killed runs left goes.
@@ -112,11 +112,11 @@ def _build_into(
     counts = {**summarise(built.graph.union), **count_diagnostics(diagnostics)}
     if counts["records"] == 0:
         # Nothing was read: an empty graph must not replace a good one.
-        click.echo(f"kg: no records read; {target}/ is left as it was", err=True)
+        click.echo(f"kg: no records read; {settings.out_dir}/ is left as it was", err=True)
         sys.exit(EXIT_FINDINGS if skipped else EXIT_FAILURE)
     prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
     with staging_beside(target) as staging:
-        progress(f"writing exports to {target}/")
+        progress(f"writing exports to {settings.out_dir}/")
         nquads, ntriples = write_exports(
             built.graph.pairs, built.graph.union, staging, prefixes, context, ["nquads", "ntriples"]
         )

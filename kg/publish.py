@@ -43,6 +43,19 @@ class Claim:
     carried: tuple[str, ...]
 
 
+def resolved_target(folder: Path, what: str) -> Path:
+    """The folder to replace, as an absolute path (a link to a folder is followed once,
+    here: the user named it). Never the working folder or one that holds it: replacing
+    that would pull the ground from under the user's shell."""
+    target = folder.resolve()
+    here = Path.cwd().resolve()
+    if target == here or target in here.parents:
+        raise OutputError(
+            f"{folder} is the current folder or holds it; give the {what} a folder of its own"
+        )
+    return target
+
+
 def lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.kg-lock"
 

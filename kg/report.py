@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import KgError, UsageError
-from kg.publish import output_lock, remove_leftovers, staging_beside, swap_in
+from kg.publish import output_lock, remove_leftovers, resolved_target, staging_beside, swap_in
 from kg.report_data import Site, load_site
 from kg.report_docs import ontology_page, shapes_page
 from kg.report_gallery import Cell, Finding, QueryRun, Validation, gallery_page, validation_html
@@ -65,7 +65,7 @@ def write_report(out_dir: Path, folder: Path | None = None) -> Written:
     folder = folder or default_folder(out_dir)
     _check_target(folder, out_dir)
     files, site, runs = render_report(out_dir)
-    publish_folder(files, folder)
+    publish_folder(files, resolved_target(folder, "report"))
     return Written(
         folder, len(site.agents), len(site.topics), len(site.papers), len(runs), len(files)
     )

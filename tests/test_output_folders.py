@@ -137,6 +137,26 @@ def test_concurrent_builds_never_mix(tmp_path: Path) -> None:
     assert_one_whole_build(out)
 
 
+@pytest.mark.parametrize("where", [".", ".."])
+def test_the_working_folder_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    inside = tmp_path / "a"
+    inside.mkdir()
+    monkeypatch.chdir(inside)
+    code, _, stderr = run("build", str(SEEDS), "-o", where)
+    assert code == 3 and "current folder" in stderr
+    assert inside.is_dir() and list(inside.iterdir()) == []
+
+
+def test_a_link_to_an_output_folder_is_written_through(tmp_path: Path) -> None:
+    real = build(SEEDS, tmp_path / "real")
+    (tmp_path / "link").symlink_to(real)
+    build(SEEDS, tmp_path / "link", "--base-iri", BASE_B)
+    assert (tmp_path / "link").is_symlink()
+    assert assert_one_whole_build(real) == BASE_B
+
+
 def test_a_folder_kg_did_not_write_is_refused_and_untouched(tmp_path: Path) -> None:
     """Issue #14: `kg build -o proj` deleted proj/store/orders/2024.csv and overwrote a
     validation.txt it had not written."""
