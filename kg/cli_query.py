@@ -60,6 +60,12 @@ def queries_command(fmt: str) -> None:
 )
 @click.option("--all", "every_row", is_flag=True, help="Show every row: drop the declared Limit.")
 @click.option("--allow-update", is_flag=True, help="Run SPARQL Update (refused by default).")
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a query on the embedded store send SERVICE clauses to their servers "
+    "(refused by default).",
+)
 def query_command(
     name: str | None,
     params: tuple[tuple[str, str], ...],
@@ -71,12 +77,17 @@ def query_command(
     limit: int | None,
     every_row: bool,
     allow_update: bool,
+    allow_service: bool,
 ) -> None:
     """Run a saved query (a name from `kg queries`, or a .rq file) or an ad-hoc one (-e) on
     the embedded store, or on a SPARQL endpoint with --endpoint.
 
     Parameters are bound by the engine, never pasted into the query text. Updates are
-    refused unless --allow-update. A malformed query exits 2 with the parser's line:column.
+    refused unless --allow-update, and SERVICE (a federated query, which would make kg
+    contact another server) unless --allow-service; with --endpoint the endpoint decides.
+    A malformed query exits 2 with the parser's line:column, checked without contacting
+    anything. Credentials for --endpoint go to its server only: a redirect to another
+    server is refused (exit 3).
     Queries that list the whole graph show their first rows (their Limit); --limit N or
     --all shows more.
 
@@ -104,7 +115,7 @@ def query_command(
     destination = None if output is None or str(output) == "-" else str(output)
     chosen = choose_format(saved.form, fmt, destination, sys.stdout.isatty())
     started = time.perf_counter()
-    results = run(saved, bindings, settings.out_dir, endpoint, allow_update)
+    results = run(saved, bindings, settings.out_dir, endpoint, allow_update, allow_service)
     elapsed = (time.perf_counter() - started) * 1000
     shown = {**prefixes_for(settings.base_iri), **saved.prefixes}
     omit = list(bindings) if chosen in ("table", "md") else []

@@ -3,12 +3,15 @@ Graph Store) from the one a user gives, credentials from the environment or netr
 HTTP errors every remote command reports.
 
 Credentials come from ``KG_ENDPOINT_USER`` / ``KG_ENDPOINT_PASSWORD`` or a netrc file
-(``NETRC`` or ``~/.netrc``), never from the command line. HTTPS, proxies
+(``NETRC`` or ``~/.netrc``), never from the command line, and go only to the origin (scheme,
+host and port) of the URL given: a redirect to another origin is refused (issue #14), so
+neither the credentials nor the query reach a host nobody named. HTTPS, proxies
 (``https_proxy``/``no_proxy``) and CA bundles (``SSL_CERT_FILE``) are the standard library's.
 """
 
 from __future__ import annotations
 
+import http.client
 import netrc
 import os
 import ssl
@@ -17,6 +20,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from kg.errors import StoreError, UsageError
 
@@ -31,6 +35,10 @@ class RemoteError(StoreError):
     def __init__(self, message: str, status: int = 0) -> None:
         super().__init__(message)
         self.status = status
+
+
+class RedirectRefused(StoreError):
+    """The server redirected to another origin, where kg sends nothing."""
 
 
 # -- endpoints and credentials -------------------------------------------------------------
@@ -97,17 +105,77 @@ def credentials_for(url: str, environ: Mapping[str, str] | None = None) -> Crede
     return Credentials(login, password or "")
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in: what must match for a
+    request to go to the same server (RFC 6454)."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # not a number: never equal to a real origin
+        port = -1
+    default = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port if port is not None else default
+
+
+def _root(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects within the origin of the request, refuse the others.
+
+    The standard handler follows any redirect and copies the request's headers, so a header
+    set by the caller (SPARQLWrapper's ``Authorization``) went to whatever host the server
+    named, and that host's answer was taken as the endpoint's. Here a redirect to another
+    scheme, host or port raises ``RedirectRefused`` (exit 3), naming the new URL. Within
+    the origin, a 307/308 resends the request as it was (method and body, which the standard
+    handler refuses for a POST), and a 301/302/303 becomes a GET as usual.
+    """
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if origin(newurl) != origin(req.full_url):
+            fp.close()
+            raise RedirectRefused(
+                f"{req.full_url} redirected (HTTP {code}) to {newurl}, another server: kg "
+                "sends queries and credentials only where --endpoint points (pass the new "
+                "URL as --endpoint if you trust it)"
+            )
+        if code in (307, 308) and req.get_method() not in ("GET", "HEAD"):
+            return urllib.request.Request(
+                newurl,
+                data=req.data,
+                headers=dict(req.headers),  # the auth handler adds its own again
+                origin_req_host=req.origin_req_host,
+                unverifiable=True,
+                method=req.get_method(),
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def opener(urls: Sequence[str], environ: Mapping[str, str] | None) -> urllib.request.OpenerDirector:
-    """An opener that sends Basic credentials with the first request to each endpoint (and
-    answers a Digest challenge), only to those URLs: a redirect elsewhere gets none."""
+    """An opener that sends Basic credentials with the first request to each endpoint's
+    origin (and answers a Digest challenge), and never leaves that origin on a redirect."""
     passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
     for url in urls:
         found = credentials_for(url, environ)
-        if found is not None:
-            passwords.add_password(None, url, found.user, found.password, is_authenticated=True)
+        if found is not None:  # the origin's root: a redirect within the origin keeps them
+            passwords.add_password(
+                None, _root(url), found.user, found.password, is_authenticated=True
+            )
     handlers: list[urllib.request.BaseHandler] = [
         urllib.request.HTTPBasicAuthHandler(passwords),
         urllib.request.HTTPDigestAuthHandler(passwords),
+        SameOriginRedirects(),
     ]
     if any(url.startswith("https:") for url in urls):  # one verifying context, built once
         handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context()))

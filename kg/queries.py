@@ -1,5 +1,6 @@
 """Saved SPARQL queries: ``queries/*.rq`` -> SavedQuery, typed parameters, and running them
-on the embedded store or on a remote SPARQL 1.1 endpoint (the only SPARQLWrapper import).
+on the embedded store or on a remote SPARQL 1.1 endpoint (through ``kg.sparql_http``, the
+client ``kg load`` uses: credentials for the endpoint's origin only, no redirect elsewhere).
 
 A saved query's leading ``#`` lines are its header (queries/README.md)::
 
@@ -35,35 +36,34 @@ Parameters are bound, never spliced into the query text:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from kg.errors import StoreError, UsageError
 from kg.query_header import Parameter as Parameter
 from kg.query_header import ParamType as ParamType
 from kg.query_header import expand_iri as expand_iri
 from kg.query_header import parse_header as parse_header
-from kg.remote import credentials_for, endpoints_for
+from kg.remote import Remote, RemoteError, endpoints_for
 from kg.resources import QUERIES_DIR
 from kg.results import Results, Term, collect
 from kg.sparql_text import QUERY_FORMS as QUERY_FORMS
 from kg.sparql_text import UPDATE_WORDS as UPDATE_WORDS
 from kg.sparql_text import XSD as XSD
 from kg.sparql_text import declared_prefixes as declared_prefixes
-from kg.sparql_text import limit_spans
+from kg.sparql_text import limit_spans, service_targets, without_service
 from kg.sparql_text import query_form as query_form
 from kg.sparql_text import sparql_term as sparql_term
 from kg.sparql_text import where_offset as where_offset
 from kg.sparql_text import with_values as with_values
 from kg.store import open_store, store_path
 
+T = TypeVar("T")
 
 
 class QuerySyntaxError(UsageError):
@@ -175,17 +175,44 @@ def bind(query: SavedQuery, given: Sequence[tuple[str, str]]) -> dict[str, Term]
 
 
 def check_syntax(query: SavedQuery) -> None:
-    """Parse a query with pyoxigraph (on an empty store), for an error with line and column."""
+    """Parse a query with pyoxigraph, for an error with line and column, contacting nothing.
+
+    pyoxigraph 0.5 has no parse-only call: the text goes to an empty in-memory store, which
+    starts evaluating it, and a ``SERVICE`` there contacted its server (issue #14). So every
+    ``SERVICE [SILENT]`` is first turned into ``GRAPH`` padded to the same length (the same
+    grammar: VarOrIri GroupGraphPattern), which keeps every line:column, and the results
+    are never read: the empty store reads no data and nothing leaves the process.
+    """
     if query.form == "UPDATE":
         return
     try:
-        ox.Store().query(query.text)
+        ox.Store().query(without_service(query.text))
     except SyntaxError as exc:
         raise QuerySyntaxError(f"{query.source}: {exc}") from exc
 
 
-def run_local(store: ox.Store, query: SavedQuery, bindings: Mapping[str, Term]) -> Results:
-    """Run a query on a store, parameters bound through SEP-0007 substitution."""
+def refuse_service(query: SavedQuery) -> None:
+    """A usage error when the query (or update) holds ``SERVICE``: evaluated here, it would
+    make this process send a query to whatever server it names (issue #14)."""
+    targets = service_targets(query.text)
+    if targets:
+        raise UsageError(
+            f"{query.source} uses SERVICE {', '.join(targets)}: run on the embedded store it "
+            "would send a query to that server, which kg does not do unless asked: pass "
+            "--allow-service to allow it"
+        )
+
+
+def run_local(
+    store: ox.Store,
+    query: SavedQuery,
+    bindings: Mapping[str, Term],
+    allow_service: bool = False,
+) -> Results:
+    """Run a query on a store, parameters bound through SEP-0007 substitution; ``SERVICE``
+    is refused unless ``allow_service``."""
+    if not allow_service:
+        refuse_service(query)
     if query.form == "UPDATE":
         return run_update(store, query, bindings)
     substitutions = {ox.Variable(name): term for name, term in bindings.items()}
@@ -231,40 +258,36 @@ def writable_store(path: Path) -> Iterator[ox.Store]:
     store.flush()
 
 
+_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
+
 def run_remote(
-    endpoint: str, query: SavedQuery, bindings: Mapping[str, Term], timeout: int = 120
+    endpoint: str, query: SavedQuery, bindings: Mapping[str, Term], timeout: float = 120
 ) -> Results:
     """Run a query on a SPARQL 1.1 endpoint; parameters bound by a VALUES block.
 
     ``endpoint`` is read as ``kg load`` reads it: a server root or a ``.../query`` URL gets
     Oxigraph's layout (updates to ``.../update``); credentials come from KG_ENDPOINT_USER /
-    KG_ENDPOINT_PASSWORD or netrc, never from the command line.
+    KG_ENDPOINT_PASSWORD or netrc, never from the command line, and go to that origin only:
+    the request goes through ``kg.sparql_http``, which refuses a redirect to another server.
+    The form comes from kg's lexer, which skips comments and strings (SPARQLWrapper's regex
+    read "dcterms:creator" in a note as CREATE and sent the query to the update endpoint).
     """
     urls = endpoints_for(endpoint)
-    client = SPARQLWrapper(urls.query, updateEndpoint=urls.update)
-    credentials = credentials_for(urls.query)
-    if credentials:
-        client.setCredentials(credentials.user, credentials.password)
-    client.setMethod(POST)
-    client.setTimeout(timeout)
+    remote = Remote(urls, timeout=timeout, retries=0, protocol="update")
     form = query.form
     if form == "UPDATE":
         if bindings:
             raise UsageError(f"{query.source}: parameters cannot be bound in an update")
-        client.setQuery(query.text)
-        _send(client, urls.update).read()
+        _ask(urls.update, lambda: remote.update(query.text, idempotent=False))
         return Results("update")
     check_syntax(query)
-    client.setQuery(with_values(query.text, bindings))
-    # SPARQLWrapper guesses the form with a regex that also reads comments (it removes only
-    # every other line of a block of # lines) and matches inside words: "dcterms:creator" in
-    # a note reads as CREATE and the query went to the update endpoint. The lexer knows.
-    client.queryType = form
     graph = form in ("CONSTRUCT", "DESCRIBE")
-    client.setReturnFormat(TURTLE if graph else JSON)
-    response = _send(client, urls.query)
-    data = response.read()
-    media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+    text = with_values(query.text, bindings)
+    data, media_type = _ask(
+        urls.query, lambda: remote.query(text, _GRAPH_ACCEPT if graph else _RESULTS_ACCEPT)
+    )
     try:
         if graph:
             rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
@@ -275,15 +298,17 @@ def run_remote(
         raise StoreError(f"{urls.query} answered with results that cannot be read: {exc}") from exc
 
 
-def _send(client: SPARQLWrapper, endpoint: str) -> Any:
+def _ask(endpoint: str, send: Callable[[], T]) -> T:
+    """The request's answer; its failure as a usage error when the server rejects the query
+    (HTTP 400), else as a failure naming the endpoint."""
     try:
-        return client.query().response
-    except QueryBadFormed as exc:
-        raise UsageError(f"{endpoint} rejected the query: {exc}") from exc
-    except SPARQLWrapperException as exc:
-        raise StoreError(f"{endpoint}: {exc}") from exc
-    except OSError as exc:  # URLError, HTTPError, timeouts
-        raise StoreError(f"cannot query {endpoint}: {getattr(exc, 'reason', exc)}") from exc
+        return send()
+    except RemoteError as exc:
+        if exc.status == 400:
+            raise UsageError(f"{endpoint} rejected the query: {exc.message}") from exc
+        raise StoreError(f"{endpoint}: {exc.message}") from exc
+    except StoreError as exc:  # unreachable, timed out, TLS, a redirect elsewhere
+        raise StoreError(f"cannot query {endpoint}: {exc.message}") from exc
 
 
 # -- what the CLI calls -------------------------------------------------------------------
@@ -307,19 +332,25 @@ def run(
     out_dir: Path,
     endpoint: str | None = None,
     allow_update: bool = False,
+    allow_service: bool = False,
 ) -> Results:
-    """Run a bound query on the embedded store in ``out_dir``, or on ``endpoint``."""
+    """Run a bound query on the embedded store in ``out_dir``, or on ``endpoint``.
+
+    ``SERVICE`` is refused on the embedded store unless ``allow_service``; an endpoint
+    applies its own policy (``kg serve`` refuses it too, unless started with the flag)."""
     if query.form == "UPDATE" and not allow_update:
         raise UsageError(
             f"{query.source} is a SPARQL update and kg query is read-only by default: "
             "pass --allow-update to run it"
         )
-    check_syntax(query)
     if endpoint:
-        return run_remote(endpoint, query, bindings)
+        return run_remote(endpoint, query, bindings)  # checks the syntax first, once
+    if not allow_service:
+        refuse_service(query)
+    check_syntax(query)
     path = store_path(out_dir)
     if query.form == "UPDATE":
         with writable_store(path) as store:
             return run_update(store, query, bindings)
     with open_store(path) as store:
-        return run_local(store, query, bindings)
+        return run_local(store, query, bindings, allow_service=True)  # refused above

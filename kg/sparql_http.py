@@ -1,5 +1,7 @@
-"""The HTTP side of ``kg load``: SPARQL 1.1 query and update and the Graph Store protocol,
-one request at a time, with timeouts and retries with backoff."""
+"""The HTTP side of ``kg load`` and ``kg query --endpoint``: SPARQL 1.1 query and update and
+the Graph Store protocol, one request at a time, with timeouts and retries with backoff,
+through the one opener of ``kg.endpoints`` (credentials for the endpoint's origin only, no
+redirect to another)."""
 
 from __future__ import annotations
 
@@ -127,6 +129,18 @@ class Remote:
         headers = {"Content-Type": content_type, "Accept": accept}
         with self._open(url, data, headers, method) as response:
             return response.read()
+
+    def query(self, query: str, accept: str) -> tuple[bytes, str]:
+        """Any query's answer as (body, media type), for the caller to parse (``kg query``)."""
+
+        def send() -> tuple[bytes, str]:
+            form = urllib.parse.urlencode({"query": query}).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+            with self._open(self.endpoints.query, form, headers) as response:
+                media_type = (response.headers.get("Content-Type") or "").split(";")[0]
+                return response.read(), media_type.strip()
+
+        return self._call("SPARQL query", send)
 
     def select(self, query: str) -> list[dict[str, str]]:
         """Rows of a SELECT query as {variable: lexical value}."""
