@@ -194,17 +194,36 @@ def render_plan(planned: Any) -> str:
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Seconds a query may run; one that runs on restarts the server.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Answer queries with SERVICE, which make the server query other servers "
+    "(refused by default).",
+)
 @out_option
-def serve(port: int, out_dir: Path | None) -> None:
+def serve(port: int, timeout: int, allow_service: bool, out_dir: Path | None) -> None:
     """Serve the built store: a SPARQL endpoint and a web query UI on 127.0.0.1.
 
     Runs Oxigraph's server (from `pip install oxigraph`) read-only over the embedded store
     and prints its URLs; Ctrl-C stops it. Restart it after `kg build` to serve the new graph.
 
+    Queries with SERVICE get HTTP 403 unless --allow-service: the server would send a query
+    to any server a caller names. Oxigraph cancels a query after --timeout seconds; one it
+    cannot cancel (a sort of a cross product) still runs at 1.5 times that plus 2 s, and kg
+    restarts the server to end it.
+
     \b
     Example:
       kg serve
       kg serve --port 0 --out other-out/
+      kg serve --timeout 120
     """
     from kg.store import serve_store, store_path
 
@@ -214,7 +233,18 @@ def serve(port: int, out_dir: Path | None) -> None:
         click.echo(f"query UI:        {url}/")
         click.echo(f"SPARQL endpoint: {url}/query")
         sys.stdout.flush()  # a script reading the URLs from a pipe needs them now
-        progress(f"serving {store_path(settings.out_dir)} read-only; press Ctrl-C to stop")
+        refused = "" if allow_service else ", SERVICE refused"
+        progress(
+            f"serving {store_path(settings.out_dir)} read-only (queries cut at {timeout} s"
+            f"{refused}); press Ctrl-C to stop"
+        )
 
-    serve_store(store_path(settings.out_dir), port, ready)
+    serve_store(
+        store_path(settings.out_dir),
+        port,
+        ready,
+        timeout=timeout,
+        allow_service=allow_service,
+        on_cut=lambda message: progress(f"[WARNING] {message}"),
+    )
     progress("stopped")

@@ -75,6 +75,47 @@ def query_form(text: str) -> str | None:
     return word if word in QUERY_FORMS else "UPDATE"
 
 
+def _services(tokens: Sequence[_Token]) -> list[int]:
+    """Indexes of the ``SERVICE`` keywords: a bare word (a prefixed name such as
+    ``ex:service`` is one word token, and strings, IRIs and comments are tokens of their own),
+    not a language tag (``"x"@service``)."""
+    return [
+        i
+        for i, token in enumerate(tokens)
+        if token.kind == "word"
+        and token.text.upper() == "SERVICE"
+        and not (i and tokens[i - 1].text == "@")
+    ]
+
+
+def service_targets(text: str) -> list[str]:
+    """What each ``SERVICE`` clause names (an IRI, a prefixed name or a variable), in order;
+    empty when the query federates nothing."""
+    tokens = _tokens(text)
+    targets = []
+    for i in _services(tokens):
+        j = i + 1
+        if j < len(tokens) and tokens[j].text.upper() == "SILENT":
+            j += 1
+        targets.append(tokens[j].text if j < len(tokens) else "")
+    return targets
+
+
+def without_service(text: str) -> str:
+    """The text with each ``SERVICE [SILENT]`` written ``GRAPH`` and padded to the same
+    length: the same grammar (VarOrIri GroupGraphPattern) and the same line:column for every
+    other token, but nothing an engine sends over the network (for a syntax check)."""
+    tokens = _tokens(text)
+    spans: list[tuple[int, int, str]] = []
+    for i in _services(tokens):
+        spans.append((tokens[i].start, tokens[i].end, "GRAPH".ljust(len(tokens[i].text))))
+        if i + 1 < len(tokens) and tokens[i + 1].text.upper() == "SILENT":
+            spans.append((tokens[i + 1].start, tokens[i + 1].end, " " * len("SILENT")))
+    for start, end, replacement in reversed(spans):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
 def limit_spans(text: str, limit: int) -> list[tuple[int, int]]:
     """(start, end) of each ``LIMIT limit`` clause, comments and strings aside."""
     tokens = _tokens(text)
