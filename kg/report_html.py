@@ -40,13 +40,22 @@ def slug_for(iri: str, marker: str, prefix: str = "") -> str:
     """A file-name stem from an IRI: the part after the last ``marker`` when it is made of
     safe characters (``Xingyu_Lu``, ``cs.CL``), else a readable ASCII form plus 8 hex digits
     of the IRI's SHA-1 (``Xingyu_Lu-1-3f2a9c10``), so different IRIs get different names."""
-    local = iri.rsplit(marker, 1)[1] if marker and marker in iri else ""
+    local = _after(iri, marker.lstrip("/")) if marker else ""
     readable = unicodedata.normalize("NFKD", unquote(local or iri.rsplit("/", 1)[-1]))
     readable = _UNSAFE.sub("-", readable.encode("ascii", "ignore").decode("ascii"))
     readable = readable.strip("-.")[:60].strip("-.")
     if local and readable == local:
         return prefix + readable
     return f"{prefix}{readable}-{digest(iri)}" if readable else prefix + digest(iri)
+
+
+def _after(iri: str, marker: str) -> str:
+    """What follows the last ``marker`` that starts a segment: after ``/``, ``#`` or ``:``,
+    so bases like ``https://e.org/kg#`` and ``urn:kg:`` read as ``https://e.org/kg/``."""
+    at = iri.rfind(marker)
+    while at > 0 and iri[at - 1] not in "/#:":
+        at = iri.rfind(marker, 0, at)
+    return iri[at + len(marker) :] if at > 0 else ""
 
 
 def anchor(text: str) -> str:

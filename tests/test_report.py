@@ -642,3 +642,13 @@ def test_browser_renders_the_site_offline(
         assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == size
         assert len(data) > 20_000, f"{name} looks blank"
     print(f"browser test: {time.monotonic() - started:.1f} s")
+
+
+@pytest.mark.parametrize("base", ["https://kg.example.org/", "https://e.org/kg#", "urn:kg:"])
+def test_page_names_read_the_same_under_every_base_form(base: str) -> None:
+    """Issue #14: bases ending in '#' or ':' are supported; their pages keep readable names."""
+    from kg.report_html import slug_for
+
+    assert slug_for(f"{base}person/Xingyu_Lu", "/person/") == "Xingyu_Lu"
+    assert slug_for(f"{base}topic/CL", "/topic/", "code-") == "code-CL"
+    assert slug_for(f"{base}xperson/Ann", "/person/").startswith("Ann-")  # not a segment
