@@ -2,16 +2,20 @@
 
 A page is decoded text split into lines, with its SHA-256 and the diagnostics that reading
 it raised (binary, not UTF-8, empty). Everything after this works on plain values.
+``scrub`` is the text hygiene every line gets before the reader looks at it.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.diagnostics import Diagnostic, error, warning
 from kg.errors import InputError
@@ -42,18 +46,50 @@ def decode_page(source: str, data: bytes) -> tuple[tuple[str, ...] | None, list[
     if b"\x00" in data[:_BINARY_PROBE]:
         return None, [error(source, 1, "binary file (NUL bytes): skipped")]
     diagnostics: list[Diagnostic] = []
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        # Latin-1 maps every byte, so the page is still read; the warning says where.
-        text = _decode_single_byte(data.removeprefix(codecs.BOM_UTF8))
-        diagnostics.append(warning(source, line, "file is not UTF-8; read as Latin-1/Windows-1252"))
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text, diagnostics = _decode_by_line(source, body)
     if not text.strip():  # a byte-order mark and nothing else, or Unicode spaces only
         return None, [error(source, 1, "empty file: no records read")]
     if _looks_binary(text):
         return None, [error(source, 1, "binary file (control characters): skipped")]
     return _split_lines(text), diagnostics
+
+
+def _decode_by_line(source: str, data: bytes) -> tuple[str, list[Diagnostic]]:
+    """Bytes that are not all UTF-8: a single-byte page, or a UTF-8 page with bad lines.
+
+    A page with no valid UTF-8 beyond ASCII is Latin-1/Windows-1252 throughout (one warning,
+    on its first bad line). Otherwise only the bad lines are decoded on their own, so one
+    stray byte cannot turn every ``·`` of the page into ``Â·`` (issue #14): a line that has
+    valid UTF-8 too gets U+FFFD for its bad bytes; a line with none is read as
+    Windows-1252 (a Latin-1 line pasted into a UTF-8 page). One warning per bad line.
+    """
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    decoded: list[str | None] = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+    bad = [i for i, text in enumerate(decoded) if text is None]
+    if all(text is None or text.isascii() for text in decoded):
+        # Latin-1 maps every byte, so the page is still read; the warning says where.
+        message = "file is not UTF-8; read as Latin-1/Windows-1252"
+        return _decode_single_byte(data), [warning(source, (bad or [0])[0] + 1, message)]
+    diagnostics: list[Diagnostic] = []
+    for i in bad:
+        replaced = lines[i].decode("utf-8", errors="replace")
+        if any(ch > "\x7f" and ch != "\ufffd" for ch in replaced):
+            decoded[i] = replaced
+            message = "line is not valid UTF-8: its bad bytes became U+FFFD"
+        else:
+            decoded[i] = _decode_single_byte(lines[i])
+            message = "line is not UTF-8 (the rest of the file is): read as Windows-1252"
+        diagnostics.append(warning(source, i + 1, message))
+    return "\n".join(text or "" for text in decoded), diagnostics
 
 
 def _decode_single_byte(data: bytes) -> str:
@@ -68,6 +104,87 @@ def _looks_binary(text: str) -> bool:
     sample = text[:_BINARY_PROBE]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
     return controls > max(2, len(sample) // 100)
+
+
+# What no field may carry (issue #14): C0 and C1 control characters and DEL (terminal escape
+# sequences, NUL), and invisible format characters (zero-width spaces and joiners, bidi
+# embeddings, overrides and isolates, word joiners, soft hyphens, the byte-order mark, tag
+# characters), which make two names that look the same differ. Fullwidth ASCII (U+FF01-FF5E)
+# is folded to ASCII: it is the same text in a wider font, and must match its narrow twin.
+# Kept on purpose: the visible format characters (Arabic number signs, end of ayah, Syriac
+# and Kaithi marks) and the layout controls of Egyptian hieroglyphs, Duployan shorthand and
+# musical notation, which carry meaning in their own scripts and cannot spoof a name.
+INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f"
+)
+_SCRUB = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}\uff01-\uff5e]")
+_JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ: spelling in Arabic and Indic scripts, and emoji
+_JOINING_SCRIPTS = (
+    "ARABIC SYRIAC NKO MONGOLIAN DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU "
+    "KANNADA MALAYALAM SINHALA TIBETAN MYANMAR KHMER VARIATION"
+).split()
+
+
+class Scrubbed(NamedTuple):  # a tuple: made for every line, it must be cheap
+    text: str
+    controls: str = ""  # the control characters removed
+    invisible: str = ""  # the invisible format characters removed
+
+
+def needs_scrub(line: str) -> bool:
+    """Whether ``scrub`` would change the line: false for nearly every line, and fast.
+
+    An ASCII line needs it only for a control character, which ``isprintable`` finds at C
+    speed; anything else is left to the pattern.
+    """
+    return not line.isprintable() if line.isascii() else bool(_SCRUB.search(line))
+
+
+def scrub(line: str) -> Scrubbed:
+    """A line without control or invisible characters, and what was removed.
+
+    A tab is a space. The other whitespace controls (vertical tab, form feed, the
+    separators U+001C-U+001F, NEL) become a space too, but are reported: a page should not
+    have them. A ZWNJ or ZWJ between two letters of a script that spells with it (Persian
+    ``می‌خواهم``, Devanagari conjuncts) or inside an emoji sequence is kept.
+    """
+    controls: list[str] = []
+    invisible: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        ch = match.group()
+        if "\uff01" <= ch <= "\uff5e":
+            return chr(ord(ch) - 0xFEE0)
+        if ch == "\t":
+            return " "
+        if ch <= "\x9f":
+            controls.append(ch)
+            return " " if ch.isspace() else ""
+        if ch in _JOINERS and _joins(match.string, match.start()):
+            return ch
+        invisible.append(ch)
+        return ""
+
+    text = _SCRUB.sub(replace, line)
+    return Scrubbed(text, "".join(controls), "".join(invisible))
+
+
+def _joins(text: str, at: int) -> bool:
+    if at == 0 or at + 1 >= len(text):
+        return False
+    return all(_joining(ch) for ch in (text[at - 1], text[at + 1]))
+
+
+def _joining(ch: str) -> bool:
+    if unicodedata.category(ch) in ("So", "Sk"):  # emoji, emoji modifiers
+        return True
+    return unicodedata.name(ch, "").split(" ", 1)[0] in _JOINING_SCRIPTS
+
+
+def code_points(chars: str) -> str:
+    """``U+200B, U+202E``: each character once, in order of appearance."""
+    return ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(chars))
 
 
 def _split_lines(text: str) -> tuple[str, ...]:

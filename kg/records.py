@@ -15,18 +15,35 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from kg.authors import Lexicon, is_name, parse_author_line, split_glued, title_key
+from kg.authors import (
+    Lexicon,
+    is_name,
+    mixed_script_words,
+    normalise_name,
+    parse_author_line,
+    split_glued,
+    title_key,
+)
 from kg.diagnostics import Diagnostic, error, warning
-from kg.pages import Page
+from kg.pages import Page, code_points, needs_scrub, scrub
 from kg.urls import find_urls
 
 MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+# The site glues the parts (``54.1CLApr 17, 2025Code``); a page typed or re-saved by a person
+# may space them (``CL Jan 6, 2023``) or spell the month out, and reads the same (issue #14).
 META = re.compile(
-    r"^(?P<score>\d{1,3}(?:\.\d+)?)?"
-    r"(?P<cat>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)"
-    r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) (?P<day>\d{1,2})"
-    r"(?:, (?P<year>\d{4}))?"
-    r"(?P<code>Code)?$"
+    r"^(?P<score>\d{1,3}(?:\.\d+)?)?\s*"
+    r"(?P<cat>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)\s*"
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*(?P<day>\d{1,2})"
+    r"(?:(?:,\s*|\s+)(?P<year>\d{4}))?"
+    r"\s*(?P<code>Code)?$"
+)
+# A short line that starts like a meta line but is not one (``CLJan 6, 23``, ``clJan 6``): the
+# start of a record all the same, so a broken record before it cannot swallow it unreported.
+META_LIKE = re.compile(
+    r"^(?=.{1,48}$)(?:\d{1,3}(?:\.\d+)?)?\s*[A-Za-z][A-Za-z-]{0,11}\s*"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*\d{1,2}(?!\d)"
 )
 YEAR_HEADING = re.compile(r"^(?P<year>(?:19|20)\d\d)$")
 MAY_BELONG = re.compile(
@@ -113,11 +130,18 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def _tidy(line: str) -> str:
+    """A line as the reader sees it: scrubbed of control and invisible characters, clean."""
+    return clean(scrub(line).text) if needs_scrub(line) else line
+
+
 def build_lexicon(pages: Iterable[Page]) -> Lexicon:
     """Names and titles printed unambiguously anywhere (profile names, separate records)."""
     names: set[str] = set()
     titles: set[str] = set()
     for page in pages:
+        # Only the lines read are scrubbed as the reader will: the abstracts are most of the
+        # text, and the lexicon never looks at them.
         lines = [clean(line) for line in page.lines]
         for i, line in enumerate(lines):
             if not META.match(line):
@@ -127,13 +151,13 @@ def build_lexicon(pages: Iterable[Page]) -> Lexicon:
                 author_at = _next_content(lines, title_at + 1)
             if title_at is None or author_at is None:
                 continue
-            author_line = parse_author_line(lines[author_at])
+            author_line = parse_author_line(_tidy(lines[author_at]))
             if author_line is not None and not META.match(lines[title_at]):
                 names.update(author_line.authors)
-                titles.add(title_key(lines[title_at]))
+                titles.add(title_key(_tidy(lines[title_at])))
         header_name = _next_content(lines, 0)
         if header_name is not None and _is_header_name(lines, header_name):
-            names.add(lines[header_name])
+            names.add(normalise_name(_tidy(lines[header_name])))
     return Lexicon(frozenset(names), frozenset(titles))
 
 
@@ -152,7 +176,7 @@ def _next_content(lines: Sequence[str], start: int) -> int | None:
 
 
 def _starts_record(line: str) -> bool:
-    return bool(META.match(line) or YEAR_HEADING.match(line))
+    return bool(META.match(line) or YEAR_HEADING.match(line) or META_LIKE.match(line))
 
 
 def _is_header_name(lines: Sequence[str], at: int) -> bool:
@@ -165,6 +189,14 @@ class _PageReader:
     def __init__(self, page: Page, capture_date: date, lexicon: Lexicon) -> None:
         self.source = page.source
         self.lines = [clean(line) for line in page.lines]
+        # (line, controls removed, invisible characters removed): reported once read() knows
+        # which lines are abstracts
+        self.scrubbed: list[tuple[int, str, str]] = []
+        for i, line in enumerate(page.lines):
+            if needs_scrub(line):
+                scrubbed = scrub(line)
+                self.lines[i] = clean(scrubbed.text)
+                self.scrubbed.append((i, scrubbed.controls, scrubbed.invisible))
         self.capture_date = capture_date
         self.lexicon = lexicon
         self.records: list[Record] = []
@@ -190,6 +222,13 @@ class _PageReader:
             elif year := YEAR_HEADING.match(line):
                 self.year = int(year.group("year"))
                 i += 1
+            elif META_LIKE.match(line):
+                self.error(
+                    i,
+                    "malformed meta line (expected [score]CAT Mon D[, YYYY][Code]): "
+                    f"record skipped: {_clip(line)}",
+                )
+                i = max(self.resync(i), i + 1)
             elif self.year is not None:
                 self.read_abstract_only(i)
                 i += 1
@@ -197,6 +236,19 @@ class _PageReader:
                 self.error(i, f"unexpected text outside any record, skipped: {_clip(line)}")
                 i += 1
         self.check_complete()
+        self.report_scrubbed()
+
+    def report_scrubbed(self) -> None:
+        """Say where control and invisible characters were removed (issue #14).
+
+        Control characters are reported on every line. Invisible ones only where they can
+        make a name or a title look like another (an abstract's soft hyphen is no news).
+        """
+        for i, controls, invisible in self.scrubbed:
+            if controls:
+                self.warn(i, f"control characters removed: {code_points(controls)}")
+            if invisible and i not in self.abstract_lines:
+                self.warn(i, f"invisible formatting characters removed: {code_points(invisible)}")
 
     def check_complete(self) -> None:
         """Warn when the page looks cut off after all: a short list, or a last line cut."""
@@ -236,15 +288,25 @@ class _PageReader:
             return end
         for i in unknown:
             self.warn(i, f"unrecognised header line ignored: {_clip(self.lines[i])}")
-        self.records.append(
-            ProfileRecord(source=self.source, line=at + 1, name=self.lines[at], **values)
-        )
+        name = normalise_name(self.lines[at])
+        self.check_names(at, [name, *values.get("may_belong_to", ())])
+        self.records.append(ProfileRecord(source=self.source, line=at + 1, name=name, **values))
         return end
+
+    def check_names(self, at: int, names: Iterable[str]) -> None:
+        """Warn about names that mix Latin, Cyrillic and Greek letters (issue #14)."""
+        for name in dict.fromkeys(names):
+            if words := mixed_script_words(name):
+                self.warn(
+                    at,
+                    f"name {name!r} mixes Latin, Cyrillic or Greek letters in {words[0]!r}: "
+                    "a lookalike of another name?",
+                )
 
     def read_header_line(self, i: int, line: str, values: dict[str, Any]) -> bool:
         """Read one header field into values; False when the line is no header field."""
         if belong := MAY_BELONG.match(line):
-            names = [clean(n) for n in belong.group("names").split(",") if clean(n)]
+            names = [normalise_name(n) for n in belong.group("names").split(",") if n.strip()]
             values["may_belong_to"] = tuple(names)
             return True
         for name, pattern in HEADER_FIELDS.items():
@@ -271,6 +333,7 @@ class _PageReader:
         if separate is not None and not META.match(next_line):
             form, title, author_line = "separate", self.lines[title_at], separate
             assert after_title is not None
+            author_at = after_title
             abstract_at = _next_content(self.lines, after_title + 1)
         else:
             split = split_glued(self.lines[title_at], self.lexicon)
@@ -286,9 +349,11 @@ class _PageReader:
                     title_at, f"uncertain title/author split; the runner-up was {split.uncertain}"
                 )
             form, title, author_line = "glued", split.title, split.line
-            abstract_at = after_title
+            author_at, abstract_at = title_at, after_title
         abstract: str | None = None
         end = (abstract_at if abstract_at is not None else len(self.lines) - 1) + 1
+        if abstract_at is None and self.cut_inside(author_line.et_al):
+            return len(self.lines)
         if abstract_at is None or _starts_record(self.lines[abstract_at]):
             self.warn(meta_at, "record has no abstract (page cut off?)")
             end = abstract_at if abstract_at is not None else len(self.lines)
@@ -299,6 +364,7 @@ class _PageReader:
         if issued is None:
             return end
         when, inferred = issued
+        self.check_names(author_at, author_line.authors)
         self.records.append(
             PaperRecord(
                 source=self.source,
@@ -319,6 +385,25 @@ class _PageReader:
         )
         return end
 
+    def cut_inside(self, et_al: bool) -> bool:
+        """Whether the page ends inside the record being read: skip it, with an error.
+
+        The record has no abstract, nothing follows it, and the file's last line, which is
+        the record's, has no line end: the page was cut there, so its last name (or title)
+        may be cut too (``Ankang Sun, Ruijie Wa``), and a cut name must not become a person
+        (issue #14). A line that ends in ``et al.`` ends with whole names; it stays, with
+        the no-abstract warning.
+        """
+        last = len(self.lines) - 1
+        if not self.lines[last] or et_al:
+            return False
+        self.error(
+            last,
+            "the page ends mid-line inside this record, before its abstract: record skipped "
+            f"(its last name may be cut): {_clip(self.lines[last])}",
+        )
+        return True
+
     def resync(self, at: int) -> int:
         """Where reading resumes after a broken record whose title line is at ``at``."""
         if self.year is not None:
@@ -332,11 +417,15 @@ class _PageReader:
         month = MONTHS[meta.group("month")[:3]]
         day = int(meta.group("day"))
         inferred = meta.group("year") is None
-        year = self.capture_date.year if inferred else int(meta.group("year"))
-        try:
-            issued = date(year, month, day)
-        except ValueError:
-            printed = f"{meta.group('month')} {day}" + ("" if inferred else f", {year}")
+        if inferred:
+            issued = latest_on_or_before(month, day, self.capture_date)
+        else:
+            try:
+                issued = date(int(meta.group("year")), month, day)
+            except ValueError:
+                issued = None
+        if issued is None:
+            printed = f"{meta.group('month')} {day}" + ("" if inferred else f", {meta['year']}")
             self.error(at, f"impossible date {printed!r}: record skipped")
             return None
         if issued > self.capture_date:
@@ -365,6 +454,23 @@ class _PageReader:
                 abstract=abstract,
             )
         )
+
+
+def latest_on_or_before(month: int, day: int, capture: date) -> date | None:
+    """The date a page shows as ``Mon D`` with no year: the latest one up to its capture.
+
+    A page lists the most recent papers, so ``May 18`` captured on 2027-01-10 is 2026-05-18,
+    not a date in the future (issue #14); ``Feb 29`` is the latest leap day. None when no
+    year has that day (``Feb 30``).
+    """
+    for year in range(capture.year, capture.year - 9, -1):  # leap years can be 8 apart
+        try:
+            shown = date(year, month, day)
+        except ValueError:
+            continue
+        if shown <= capture:
+            return shown
+    return None
 
 
 def _header_value(name: str, raw: str) -> str | int | float:

@@ -25,6 +25,7 @@ from kg.diagnostics import Severity
 from kg.pages import Page, decode_page, read_pages
 from kg.records import (
     META,
+    MONTHS,
     PAPER_FIELDS,
     PROFILE_FIELDS,
     YEAR_HEADING,
@@ -33,6 +34,7 @@ from kg.records import (
     ProfileRecord,
     build_lexicon,
     clean,
+    latest_on_or_before,
     parse_page,
     parse_pages,
 )
@@ -390,10 +392,62 @@ def test_capture_date_sets_the_inferred_year_and_flags_later_dates(seeds_dir: Pa
     }
 
 
-def test_inferred_date_after_the_capture_date_is_a_warning(seeds_dir: Path) -> None:
+def test_year_less_date_is_the_latest_on_or_before_the_capture(seeds_dir: Path) -> None:
+    """Issue #14: a page shows the most recent ``May 18`` up to its capture, never a later one.
+
+    (Before, the capture year was taken as it was, and ``May 18`` captured on 2026-05-01
+    became 2026-05-18 with an "after the capture date" warning.)
+    """
     parsed = parse_seeds(seeds_dir, date(2026, 5, 1))
-    messages = [str(d) for d in parsed.diagnostics]
-    assert f"{F001}:33: warning: date 2026-05-18 is after the capture date 2026-05-01" in messages
+    papers = {(r.source, r.line): r for r in parsed.records if isinstance(r, PaperRecord)}
+    assert (papers[(F001, 33)].date, papers[(F001, 33)].date_inferred_year) == (
+        "2025-05-18",
+        True,
+    )
+    assert parsed.diagnostics == ()  # no "after the capture date" warning any more
+
+
+@pytest.mark.parametrize(
+    ("printed", "capture", "expected"),
+    [
+        ("May 18", date(2027, 1, 10), date(2026, 5, 18)),  # the issue's example
+        ("Jan 10", date(2027, 1, 10), date(2027, 1, 10)),  # the capture day itself
+        ("Jan 11", date(2027, 1, 10), date(2026, 1, 11)),
+        ("Dec 31", date(2027, 1, 1), date(2026, 12, 31)),
+        ("Feb 29", date(2027, 1, 10), date(2024, 2, 29)),  # the latest leap day
+        ("Feb 29", date(2024, 2, 29), date(2024, 2, 29)),
+        ("Feb 29", date(2024, 2, 28), date(2020, 2, 29)),
+        ("Feb 29", date(2104, 3, 1), date(2104, 2, 29)),
+        ("Feb 29", date(2103, 3, 1), date(2096, 2, 29)),  # 2100 is no leap year: 8 years back
+        ("Feb 30", date(2027, 1, 10), None),
+    ],
+)
+def test_latest_on_or_before(printed: str, capture: date, expected: date | None) -> None:
+    """Issue #14: a year-less date is the latest such day on or before the capture date."""
+    month, day = printed.split()
+    assert latest_on_or_before(MONTHS[month], int(day), capture) == expected
+
+
+def test_year_less_dates_on_a_page_never_pass_the_capture_date() -> None:
+    """Issue #14: ``--capture-date 2027-01-10`` reads ``May 18`` as 2026-05-18, no warning."""
+    page = page_of(
+        lines_of(
+            "CLMay 18\nA TitleJane Doe\nText.\n"
+            "CLFeb 29\nB TitleJane Doe\nText.\n"
+            "CLFeb 30\nC TitleJane Doe\nText.\n"
+            "CLMay 18, 2027\nD TitleJane Doe\nText."
+        )
+    )
+    parsed = parse_page(page, date(2027, 1, 10))
+    assert [(r.line, r.date) for r in parsed.records if isinstance(r, PaperRecord)] == [
+        (1, "2026-05-18"),
+        (4, "2024-02-29"),
+        (10, "2027-05-18"),  # printed with its year: kept as printed, and doubtful
+    ]
+    assert [str(d) for d in parsed.diagnostics] == [
+        "fuzz.txt:7: error: impossible date 'Feb 30': record skipped",
+        "fuzz.txt:10: warning: date 2027-05-18 is after the capture date 2027-01-10",
+    ]
 
 
 # -- URLs -----------------------------------------------------------------------------------
