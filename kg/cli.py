@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from kg import __version__
+from kg import __version__, cli_common
 from kg.cli_build import build, export, stats
 from kg.cli_common import (
     EXIT_CODES_HELP,
@@ -76,7 +76,7 @@ def parse(
     settings = resolve({"capture_date": capture_date})
     parsed = load_records(paths, settings)
     if fmt is None:
-        fmt = "table" if output is None and stdout_is_terminal() else "jsonl"
+        fmt = "table" if output is None and cli_common.stdout_is_terminal() else "jsonl"
     emit(format_records(parsed, fmt), output)
     report_diagnostics(parsed.diagnostics)
     papers = sum(isinstance(r, PaperRecord) for r in parsed.records)
@@ -86,11 +86,6 @@ def parse(
     )
     if anything_skipped(list(parsed.diagnostics)):
         sys.exit(EXIT_FINDINGS)
-
-
-def stdout_is_terminal() -> bool:
-    """Whether a person is reading stdout (tables) rather than a program (JSON Lines)."""
-    return sys.stdout.isatty()
 
 
 def format_records(parsed: Parsed, fmt: str) -> str:

@@ -6,6 +6,7 @@ that imports them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ import click
 from kg.config import Settings
 from kg.diagnostics import Diagnostic
 from kg.export import write_atomic
+from kg.render import terminal_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,13 +58,28 @@ def out_option(func: F) -> F:
 
 
 def report_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    # A diagnostic may quote the input; escape controls so none acts on the terminal.
     for diagnostic in sorted(diagnostics):
-        click.echo(str(diagnostic), err=True)
+        click.echo(terminal_text(str(diagnostic)), err=True)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person is reading stdout (tables, escaped controls) rather than a program."""
+    return sys.stdout.isatty()
+
+
+def echo_data(data: str | bytes) -> None:
+    """Data to stdout as it is for a program; on a terminal, control characters (an escape
+    sequence in a title from a remote endpoint) are shown escaped, never acted on."""
+    if stdout_is_terminal():
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        data = terminal_text(text)
+    click.echo(data, nl=False)
 
 
 def emit(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
-        click.echo(text, nl=False)
+        echo_data(text)
     else:
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from kg.cli_common import EXIT_CODES_HELP, out_option, output_option, progress
+from kg.cli_common import (
+    EXIT_CODES_HELP,
+    echo_data,
+    out_option,
+    output_option,
+    progress,
+    stdout_is_terminal,
+)
 from kg.config import resolve
 from kg.export import write_atomic
 
@@ -113,7 +119,7 @@ def query_command(
     if limit is not None or every_row:
         saved = with_limit(saved, limit)
     destination = None if output is None or str(output) == "-" else str(output)
-    chosen = choose_format(saved.form, fmt, destination, sys.stdout.isatty())
+    chosen = choose_format(saved.form, fmt, destination, stdout_is_terminal())
     started = time.perf_counter()
     results = run(saved, bindings, settings.out_dir, endpoint, allow_update, allow_service)
     elapsed = (time.perf_counter() - started) * 1000
@@ -123,7 +129,7 @@ def query_command(
         progress(f"{param} = {shown_value(bindings[param], shown)}")
     data = render(results, chosen, shown, omit)
     if destination is None:
-        click.echo(data, nl=False)
+        echo_data(data)
     else:
         write_atomic(Path(destination), data)
         progress(f"wrote {destination}")

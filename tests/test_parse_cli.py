@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import kg.cli
+import kg.cli_common
 from kg.cli import main
 from kg.records import PAPER_FIELDS, PROFILE_FIELDS
 
@@ -89,7 +90,7 @@ def test_default_is_the_seeds_folder_as_json_lines(
 def test_table_is_the_default_on_a_terminal(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(kg.cli_common, "stdout_is_terminal", lambda: True)
     result = parse(seeds_dir / SEED_001)
     assert result.stdout.split()[:2] == ["where", "kind"]
     parse(seeds_dir / SEED_001, "-o", tmp_path / "r.out")  # a file is for programs: jsonl
@@ -141,7 +142,9 @@ def test_capture_date_option(seeds_dir: Path) -> None:
 
 
 def test_capture_date_from_the_environment(seeds_dir: Path) -> None:
-    result = parse(seeds_dir / SEED_001, env={"KG_CAPTURE_DATE": "2027-01-01"})
+    # (A capture on 2027-01-01 would read "May 18" as 2026-05-18 since issue #14, which is
+    # also what the default capture date gives; June tells the two apart.)
+    result = parse(seeds_dir / SEED_001, env={"KG_CAPTURE_DATE": "2027-06-01"})
     may = [d for d in records(result) if d["line"] == 33][0]
     assert may["date"] == "2027-05-18"
 
@@ -188,10 +191,12 @@ def test_bom_crlf_seed_twin_is_read_exactly_like_the_seed(
     [
         ("", "cut.txt:7: error: meta line with no title after it: record skipped", 2),
         ("Third Ti", "cut.txt:8: error: cannot find the author list after this title", 2),
-        ("Third TitleZoë Ång", "cut.txt:7: warning: record has no abstract (page cut off?)", 3),
+        # issue #14: a cut name ("Ång") must not enter the graph: the record is skipped
+        ("Third TitleZoë Ång", "cut.txt:8: error: the page ends mid-line inside this record", 2),
         ("Third TitleZoë Ångström\n", "cut.txt:7: warning: record has no abstract", 3),
+        ("Third TitleZoë Ångström et al.", "cut.txt:7: warning: record has no abstract", 3),
     ],
-    ids=["after-meta", "mid-title", "mid-authors", "before-abstract"],
+    ids=["after-meta", "mid-title", "mid-authors", "before-abstract", "after-et-al"],
 )
 def test_page_cut_off_in_the_middle_of_a_record(
     tmp_path: Path, write_page: WritePage, tail: str, expected_diagnostic: str, kept: int
@@ -203,6 +208,27 @@ def test_page_cut_off_in_the_middle_of_a_record(
     titles = [d["title"] for d in records(result)]
     assert titles == ["First Title About LLM", "Second Title?", "Third Title"][:kept]
     assert result.exit_code == (1 if ": error: " in expected_diagnostic else 0)
+
+
+def test_page_cut_off_inside_a_separate_author_line(
+    tmp_path: Path, seeds_dir: Path, write_page: WritePage
+) -> None:
+    """Issue #14: an author line cut mid-name at the end of the file, no abstract: before, a
+    person "Zefan Wa" and exit 0; now the record is skipped with an error, the rest kept."""
+    lines = (seeds_dir / SEED_001).read_text("utf-8").split("\n")
+    at = lines.index("Ganqu Cui, Lifan Yuan, Zefan Wang et al. · pku, tsinghua")
+    cut = "\n".join(lines[:at]) + "\nGanqu Cui, Lifan Yuan, Zefan Wa"
+    result = parse(write_page(tmp_path, cut, name="cut.txt"))
+    assert result.exit_code == 1
+    assert diagnostics(result)[-1] == (
+        f"cut.txt:{at + 1}: error: the page ends mid-line inside this record, before its "
+        "abstract: record skipped (its last name may be cut): Ganqu Cui, Lifan Yuan, Zefan Wa"
+    )
+    read = records(result)
+    assert not any("Zefan Wa" in d.get("authors", []) for d in read)
+    whole = [d | {"source": "cut.txt"} for d in records(parse(seeds_dir / SEED_001))]
+    assert read == [d for d in whole if d["line"] < at - 2]  # every complete record is kept
+    assert len(read) == 1 + 4  # the profile and the four papers before the cut one
 
 
 def test_profile_page_cut_off_mid_abstract(
