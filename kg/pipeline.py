@@ -17,15 +17,15 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.diagnostics import Diagnostic, Severity
 from kg.errors import InputError
-from kg.export import nquads_text
+from kg.export.files import nquads_text
+from kg.graph.identity import Iris, merge
+from kg.graph.mapping import Mapped, PageInfo, map_records
+from kg.graph.reference import Reference, load_reference
+from kg.graph.vocab import DCTERMS, KG, RDF, SCHEMA
 from kg.heap import gc_paused
-from kg.identity import Iris, merge
-from kg.mapping import Mapped, PageInfo, map_records
-from kg.pages import Page, read_pages
 from kg.processes import worker_pool
-from kg.records import Parsed, build_lexicon, parse_page, parse_pages
-from kg.reference import Reference, load_reference
-from kg.vocab import DCTERMS, KG, RDF, SCHEMA
+from kg.read.pages import Page, read_pages
+from kg.read.records import Parsed, build_lexicon, parse_page, parse_pages
 
 Progress = Callable[[str], None]
 

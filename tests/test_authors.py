@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.authors import (
+from kg.read.authors import (
     AuthorLine,
     Lexicon,
     is_name,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kgtest import build, run
 
 from kg.cli import main
-from kg.export import FORMATS
+from kg.export.files import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -302,16 +302,16 @@ def test_an_interrupted_build_leaves_the_previous_output(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, before = copy_of_output(built, tmp_path)
-    import kg.store
+    import kg.store.embedded
 
-    load_file = kg.store.load_file
+    load_file = kg.store.embedded.load_file
 
     def crash(store: object, path: Path, fmt: object) -> None:
         if path.suffix == ".nt":  # as if the user pressed Ctrl-C while the store fills
             raise KeyboardInterrupt
         load_file(store, path, fmt)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.store, "load_file", crash)
+    monkeypatch.setattr(kg.store.embedded, "load_file", crash)
     result = CliRunner().invoke(
         main, ["build", str(SEEDS / "003_1e15edc5c0b8441e.txt"), "-o", str(out)]
     )
@@ -323,9 +323,9 @@ def test_an_interrupted_build_leaves_the_previous_output(
 def test_the_store_filled_in_a_second_process_is_the_same(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.store
+    import kg.store.embedded
 
-    monkeypatch.setattr(kg.store, "BACKGROUND_MIN_BYTES", 0)  # fork even for the seeds
+    monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)  # fork even for the seeds
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out), "--no-validate"])
     assert result.exit_code == 0, result.output
@@ -339,19 +339,19 @@ def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
 ) -> None:
     import multiprocessing
 
-    import kg.export
-    import kg.store
+    import kg.export.files
+    import kg.store.embedded
 
     out, before = copy_of_output(built, tmp_path)
-    monkeypatch.setattr(kg.store, "BACKGROUND_MIN_BYTES", 0)
-    export_chunks = kg.export.export_chunks
+    monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)
+    export_chunks = kg.export.files.export_chunks
 
     def crash(fmt: str, *args: object, **kwargs: object) -> object:
         if fmt == "jsonld":  # written while the other process fills the store
             raise KeyboardInterrupt
         return export_chunks(fmt, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.export, "export_chunks", crash)
+    monkeypatch.setattr(kg.export.files, "export_chunks", crash)
     result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out)])
     assert result.exit_code != 0
     assert multiprocessing.active_children() == []
@@ -361,8 +361,8 @@ def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
 def test_parallel_parsing_gives_exactly_the_serial_records(monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.pipeline
     from kg.config import DEFAULT_CAPTURE_DATE
-    from kg.pages import read_pages
-    from kg.records import parse_pages
+    from kg.read.pages import read_pages
+    from kg.read.records import parse_pages
 
     monkeypatch.setattr(kg.pipeline, "PARALLEL_MIN_LINES", 0)  # the seeds are small
     pages = list(read_pages([SEEDS]))
@@ -376,9 +376,9 @@ def test_line_separators_in_text_survive_the_exports_written_from_files(
 ) -> None:
     """Turtle, TriG and JSON-LD are written from graph.nq/graph.nt read back line by line:
     a literal holding U+2028, U+0085 or U+001C must not be split there."""
-    import kg.store
+    import kg.store.embedded
 
-    monkeypatch.setattr(kg.store, "BACKGROUND_MIN_BYTES", 0)  # the path big graphs take
+    monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)  # the path big graphs take
     text = (SEEDS / "003_1e15edc5c0b8441e.txt").read_text(encoding="utf-8")
     odd = text.replace("Graphix-T5", "Graph\u2028ix\u2029T5", 1)
     assert odd != text

@@ -13,13 +13,13 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
-from kg.export import dumps, export_chunks, prefixes_for, sorted_quads
-from kg.identity import Iris, encode_name, merge
-from kg.mapping import PageInfo, map_records
-from kg.pages import read_pages
+from kg.export.files import dumps, export_chunks, prefixes_for, sorted_quads
+from kg.graph.identity import Iris, encode_name, merge
+from kg.graph.mapping import PageInfo, map_records
+from kg.graph.reference import TAXONOMY_GRAPH, load_reference
 from kg.pipeline import build_graph
-from kg.records import PaperRecord
-from kg.reference import TAXONOMY_GRAPH, load_reference
+from kg.read.pages import read_pages
+from kg.read.records import PaperRecord
 
 CASES = Path(__file__).parent / "cases"
 SETTINGS = Settings(capture_date=date(2026, 11, 24))
@@ -172,7 +172,7 @@ def test_person_iris_are_injective() -> None:
 
 
 def test_mapped_literals_are_written_exactly_as_pyoxigraph_writes_them() -> None:
-    from kg.mapping import lit, typed
+    from kg.graph.mapping import lit, typed
 
     text = "".join(map(chr, range(0x3000))) + "\u2028\u2029\ufeff\U0001f389\U0010fffd"
     for size in (1, 7):  # every character alone, then in runs
@@ -190,7 +190,7 @@ def test_mapped_literals_are_written_exactly_as_pyoxigraph_writes_them() -> None
 def test_insert_sorted_equals_sorting_both(seed: int) -> None:
     import random
 
-    from kg.mapping import A, insert_sorted, line_key
+    from kg.graph.mapping import A, insert_sorted, line_key
 
     rng = random.Random(seed)
     subjects = [f"<x:{rng.choice('abc')}{n}>" for n in range(rng.randint(0, 30))]

@@ -43,8 +43,8 @@ def test_a_paused_collector_stays_paused() -> None:
 
 
 def test_the_pipeline_stages_are_paused() -> None:
-    from kg.identity import merge
-    from kg.mapping import map_records
+    from kg.graph.identity import merge
+    from kg.graph.mapping import map_records
     from kg.pipeline import parse_pages_in_parallel
 
     for stage in (parse_pages_in_parallel, merge, map_records):

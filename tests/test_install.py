@@ -58,7 +58,7 @@ def test_the_wheel_holds_the_data_files(wheel: Path) -> None:
     )
     assert len(expected) > 30
     assert expected <= names, sorted(expected - names)[:5]
-    assert {"kg/report_assets/style.css", "kg/report_assets/report.js"} <= names
+    assert {"kg/report/assets/style.css", "kg/report/assets/report.js"} <= names
 
 
 def test_the_installed_wheel_builds_validates_queries_and_reports_elsewhere(

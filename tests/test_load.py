@@ -28,7 +28,7 @@ import pyoxigraph as ox
 import pytest
 from kgtest import build, run
 
-from kg.remote import (
+from kg.load.remote import (
     TMP_PREFIX,
     ConnectionFailed,
     Event,
@@ -38,7 +38,7 @@ from kg.remote import (
     endpoints_for,
     load,
 )
-from kg.store import free_port, open_store
+from kg.store.embedded import free_port, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -72,7 +72,7 @@ def change_score(pages: Path) -> None:
     page.write_text(text.replace("\n54.1CLApr 17\n", "\n55.1CLApr 17\n"), encoding="utf-8")
 
 
-# -- reading the server and the local store, independently of kg.remote --------------------
+# -- reading the server and the local store, independently of kg.load.remote --------------------
 
 
 def sparql(url: str, query: str, accept: str = "application/sparql-results+json") -> bytes:
@@ -296,7 +296,7 @@ def test_warns_of_page_graphs_no_longer_built(
 
 def test_saved_queries_answer_the_same_remotely(oxigraph_server: str, built: Path) -> None:
     """Every saved SELECT query, parameters at their defaults, gives the same rows there."""
-    from kg.queries import bind, library, with_values
+    from kg.sparql.saved import bind, library, with_values
 
     assert kg_load(oxigraph_server, built)[0] == 0
     compared = 0

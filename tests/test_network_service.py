@@ -24,9 +24,9 @@ import pytest
 from kgtest import SEEDS, build, run
 
 from kg.errors import StoreError, UsageError
-from kg.queries import check_syntax, from_text
-from kg.sparql_text import service_targets, without_service
-from kg.store import free_port, oxigraph_binary
+from kg.sparql.saved import check_syntax, from_text
+from kg.sparql.text import service_targets, without_service
+from kg.store.embedded import free_port, oxigraph_binary
 
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 EMPTY = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'

@@ -1,4 +1,4 @@
-"""The ontology assets parse, agree with kg.vocab, and carry what the model promises."""
+"""The ontology assets parse, agree with kg.graph.vocab, and carry what the model promises."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg.vocab import ARXIV, DCTERMS, FOAF, KG, PREFIXES, PROV, SCHEMA
+from kg.graph.vocab import ARXIV, DCTERMS, FOAF, KG, PREFIXES, PROV, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
@@ -110,7 +110,7 @@ def test_arxiv_ttl_parses(arxiv_graph: Graph) -> None:
     assert (URIRef(str(ARXIV)), RDF.type, SKOS.ConceptScheme) in arxiv_graph
 
 
-# (b) kg.ttl and kg.vocab.KG declare the same terms
+# (b) kg.ttl and kg.graph.vocab.KG declare the same terms
 
 
 def test_vocab_mirrors_ontology(kg_graph: Graph) -> None:

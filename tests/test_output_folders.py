@@ -279,7 +279,7 @@ def test_report_staging_never_follows_a_planted_link(tmp_path: Path) -> None:
 
 
 def test_kg_report_stages_under_an_unpredictable_name(tmp_path: Path) -> None:
-    from kg.report import publish_folder
+    from kg.report.site import publish_folder
 
     seen: list[list[str]] = []
 
@@ -295,7 +295,7 @@ def test_kg_report_stages_under_an_unpredictable_name(tmp_path: Path) -> None:
 
 
 def test_killed_report_staging_is_removed_by_the_next_run(tmp_path: Path) -> None:
-    from kg.report import publish_folder
+    from kg.report.site import publish_folder
 
     left = tmp_path / ".report.kg-staging-dead1234"
     (left / "people").mkdir(parents=True)

@@ -12,8 +12,8 @@ import pytest
 
 from kg.diagnostics import Diagnostic, Severity
 from kg.errors import InputError
-from kg.pages import decode_page, find_pages, read_page
-from kg.records import parse_page
+from kg.read.pages import decode_page, find_pages, read_page
+from kg.read.records import parse_page
 
 WritePage = Callable[..., Path]  # the conftest factory: (folder, text | bytes, name=...)
 CAPTURE = date(2026, 11, 24)

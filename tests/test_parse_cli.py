@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import kg.cli
-import kg.cli_common
+import kg.cli.common
 from kg.cli import main
-from kg.records import PAPER_FIELDS, PROFILE_FIELDS
+from kg.read.records import PAPER_FIELDS, PROFILE_FIELDS
 
 WritePage = Callable[..., Path]  # the conftest factory: (folder, text | bytes, name=...)
 SEED_001 = "001_6a2e0b437ba59670.txt"
@@ -90,7 +90,7 @@ def test_default_is_the_seeds_folder_as_json_lines(
 def test_table_is_the_default_on_a_terminal(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.cli_common, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(kg.cli.common, "stdout_is_terminal", lambda: True)
     result = parse(seeds_dir / SEED_001)
     assert result.stdout.split()[:2] == ["where", "kind"]
     parse(seeds_dir / SEED_001, "-o", tmp_path / "r.out")  # a file is for programs: jsonl

@@ -28,7 +28,8 @@ import pytest
 from kgtest import build, run
 
 from kg.errors import UsageError
-from kg.queries import (
+from kg.sparql.results import Results
+from kg.sparql.saved import (
     SavedQuery,
     bind,
     check_syntax,
@@ -41,7 +42,6 @@ from kg.queries import (
     with_limit,
     with_values,
 )
-from kg.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -971,7 +971,7 @@ def test_kg_query_against_an_endpoint(seed_endpoint: str) -> None:
 
 
 def test_an_unreachable_endpoint_is_an_io_failure() -> None:
-    from kg.store import free_port
+    from kg.store.embedded import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     code, _, stderr = run("query", "coauthors", "--endpoint", url)

@@ -18,16 +18,16 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import kg.authors
 import kg.cli
-import kg.cli_common
-from kg.authors import MAX_NAME_TOKEN, Lexicon, is_name, split_glued
+import kg.cli.common
+import kg.read.authors
 from kg.cli import main
 from kg.config import DEFAULT_CAPTURE_DATE, Settings
 from kg.diagnostics import Severity
-from kg.pages import INVISIBLE, Page, decode_page, read_page, read_pages, scrub
 from kg.pipeline import build_graph
-from kg.records import YEAR_HEADING, PaperRecord, Parsed, ProfileRecord, clean, parse_page
+from kg.read.authors import MAX_NAME_TOKEN, Lexicon, is_name, split_glued
+from kg.read.pages import INVISIBLE, Page, decode_page, read_page, read_pages, scrub
+from kg.read.records import YEAR_HEADING, PaperRecord, Parsed, ProfileRecord, clean, parse_page
 from kg.render import table
 
 WritePage = Callable[..., Path]
@@ -356,7 +356,7 @@ def test_kg_parse_prints_no_control_character(
     """Issue #14 (6): ``kg parse`` on a terminal printed the title's escape sequences raw."""
     # (A long abstract: a short file this dense in controls would be read as binary.)
     path = write_page(tmp_path, f"CLJan 5, 2024\n{HOSTILE}Jane Doe\n{'Text. ' * 100}\n")
-    monkeypatch.setattr(kg.cli_common, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(kg.cli.common, "stdout_is_terminal", lambda: True)
     for args in [(), ("--format", "jsonl"), ("--format", "json")]:
         result = cli("parse", path, *args)
         assert result.exit_code == 0
@@ -393,7 +393,7 @@ def count_is_name(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         seen.append(len(name))
         return is_name(name)
 
-    monkeypatch.setattr(kg.authors, "is_name", counting)
+    monkeypatch.setattr(kg.read.authors, "is_name", counting)
     return seen
 
 
@@ -413,8 +413,8 @@ def test_2000_authors_split_with_linear_work(monkeypatch: pytest.MonkeyPatch) ->
     names = ["Ann McDonald"] * 2000
     line = "Scaling Laws for LLMJohn McDonald, " + ", ".join(names)
     scores: list[int] = []
-    real_score = kg.authors._score
-    monkeypatch.setattr(kg.authors, "_score", lambda *a: scores.append(1) or real_score(*a))
+    real_score = kg.read.authors._score
+    monkeypatch.setattr(kg.read.authors, "_score", lambda *a: scores.append(1) or real_score(*a))
     seen = count_is_name(monkeypatch)
     split = split_glued(line, Lexicon())
     assert split is not None  # (the last names win: 2,001 names are far more than 3 shown)
@@ -449,12 +449,12 @@ def test_query_output_on_a_terminal_never_acts_on_it(
     hostile.write_text(
         'SELECT ?title WHERE { BIND("A\\u001b]0;owned\\u0007\\u001b[2J\\u009b" AS ?title) }\n'
     )
-    monkeypatch.setattr(kg.cli_common, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(kg.cli.common, "stdout_is_terminal", lambda: True)
     for fmt in ("table", "csv", "tsv", "json", "md"):
         code, stdout, stderr = run("query", str(hostile), "--out", str(out), "--format", fmt)
         assert code == 0, stderr
         assert not any(ch in stdout for ch in "\x1b\x07\x9b"), (fmt, stdout)
         assert "owned" in stdout
-    monkeypatch.setattr(kg.cli_common, "stdout_is_terminal", lambda: False)
+    monkeypatch.setattr(kg.cli.common, "stdout_is_terminal", lambda: False)
     code, stdout, _ = run("query", str(hostile), "--out", str(out), "--format", "csv")
     assert "\x1b]0;owned\x07" in stdout  # for a program, the data is the data

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.authors import Lexicon
 from kg.config import DEFAULT_CAPTURE_DATE
 from kg.diagnostics import Severity
-from kg.pages import Page, decode_page, read_pages
-from kg.records import (
+from kg.read.authors import Lexicon
+from kg.read.pages import Page, decode_page, read_pages
+from kg.read.records import (
     META,
     MONTHS,
     PAPER_FIELDS,

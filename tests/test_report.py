@@ -17,11 +17,11 @@ import pyoxigraph as ox
 import pytest
 from kgtest import run
 
-from kg.report import publish_folder, read_validation, summarise_validation
-from kg.report_data import Paper, Site
-from kg.report_html import slug_for, unique_slugs
-from kg.report_pages import make_context, paper_page
-from kg.report_svg import layout
+from kg.report.data import Paper, Site
+from kg.report.html import slug_for, unique_slugs
+from kg.report.pages import make_context, paper_page
+from kg.report.site import publish_folder, read_validation, summarise_validation
+from kg.report.svg import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -323,11 +323,12 @@ def test_gallery_has_every_saved_query(site: Path) -> None:
 def test_gallery_runs_queries_without_kg_queries(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without kg.queries the gallery reads the .rq headers itself and runs each query as is."""
-    import kg.report as report
-    from kg.report_gallery import gallery_page
-    from kg.report_html import Links
-    from kg.store import open_store
+    """Without kg.sparql.saved the gallery reads the .rq headers itself and runs each query
+    as is."""
+    import kg.report.site as report
+    from kg.report.gallery import gallery_page
+    from kg.report.html import Links
+    from kg.store.embedded import open_store
 
     folder = tmp_path / "queries"
     folder.mkdir()
@@ -341,7 +342,9 @@ def test_gallery_runs_queries_without_kg_queries(
     for name, text in texts.items():
         (folder / f"{name}.rq").write_text(text, encoding="utf-8")
     monkeypatch.setattr(report, "QUERIES_DIR", folder)
-    monkeypatch.setitem(sys.modules, "kg.queries", None)  # import kg.queries -> ImportError
+    monkeypatch.setitem(
+        sys.modules, "kg.sparql.saved", None
+    )  # import kg.sparql.saved -> ImportError
     with open_store(built / "store") as store:
         runs = report.run_gallery(store)
     assert [r.name for r in runs] == list(texts)
@@ -364,9 +367,9 @@ def test_gallery_runs_queries_without_kg_queries(
 def test_gallery_does_not_run_a_query_that_needs_a_value(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = pytest.importorskip("kg.queries")
-    import kg.report as report
-    from kg.store import open_store
+    queries = pytest.importorskip("kg.sparql.saved")
+    import kg.report.site as report
+    from kg.store.embedded import open_store
 
     text = (
         "# Papers of a person\n#\n# Question: What did this person write?\n#\n"
@@ -647,7 +650,7 @@ def test_browser_renders_the_site_offline(
 @pytest.mark.parametrize("base", ["https://kg.example.org/", "https://e.org/kg#", "urn:kg:"])
 def test_page_names_read_the_same_under_every_base_form(base: str) -> None:
     """Issue #14: bases ending in '#' or ':' are supported; their pages keep readable names."""
-    from kg.report_html import slug_for
+    from kg.report.html import slug_for
 
     assert slug_for(f"{base}person/Xingyu_Lu", "/person/") == "Xingyu_Lu"
     assert slug_for(f"{base}topic/CL", "/topic/", "code-") == "code-CL"

@@ -1,4 +1,4 @@
-"""The text writers in kg.serialise: every format parses back (pyoxigraph, rdflib) to exactly
+"""The text writers in kg.export.serialise: every format parses back (pyoxigraph, rdflib) to exactly
 the quads it was given, on the seed graph and on random awkward literals and IRIs."""
 
 from __future__ import annotations
@@ -18,17 +18,18 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import serialise, serialise_jsonld
 from kg.config import Settings
-from kg.export import load_context, prefixes_for
-from kg.pipeline import build_from_paths
-from kg.serialise import (
+from kg.export import jsonld as serialise_jsonld
+from kg.export import serialise
+from kg.export.files import load_context, prefixes_for
+from kg.export.serialise import (
     jsonld_chunks,
     nquads_chunks,
     ntriples_chunks,
     trig_chunks,
     turtle_chunks,
 )
+from kg.pipeline import build_from_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = prefixes_for(Settings().base_iri)

@@ -25,7 +25,7 @@ import pytest
 from kgtest import build, run
 
 from kg.errors import StoreError
-from kg.store import free_port, oxigraph_binary
+from kg.store.embedded import free_port, oxigraph_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -13,9 +13,9 @@ import pytest
 from kgtest import load_generator
 
 from kg.config import Settings
-from kg.identity import Iris
+from kg.graph.identity import Iris
+from kg.graph.statistics import statistics, string_value, take_census
 from kg.pipeline import build_from_paths
-from kg.statistics import statistics, string_value, take_census
 
 SETTINGS = Settings()
 STATISTICS = ox.NamedNode(Iris(SETTINGS.base_iri).statistics_graph)

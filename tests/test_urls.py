@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.urls import find_urls, normalise_url, repository_key
+from kg.read.urls import find_urls, normalise_url, repository_key
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,10 @@ import rdflib
 from kgtest import run
 from rdflib.namespace import SH
 
-import kg.validation as validation
+import kg.shacl.run as validation
 from kg.config import Settings
 from kg.pipeline import build_from_paths
-from kg.validation import Report, Severity, load_shapes, report_json, report_text, validate
+from kg.shacl.run import Report, Severity, load_shapes, report_json, report_text, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases_shapes"

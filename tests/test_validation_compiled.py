@@ -1,6 +1,6 @@
 """Compiled core shapes report exactly what pySHACL reports (issue 4).
 
-kg.shacl_compile checks most core shapes with SPARQL over the store and decides every
+kg.shacl.compile checks most core shapes with SPARQL over the store and decides every
 candidate with pySHACL's own rules. Here the compiled validation is compared, result by
 result (focus node, path, value, shape, component, severity, message, page and line), with
 pySHACL checking every shape: on the seeds, the corrupted seeds, every graph of the shape cases,
@@ -17,12 +17,12 @@ import rdflib
 from kgtest import load_generator
 from test_validation import BASE_TTL, CASES_TABLE, KGSH, as_quads, case_graph, corrupt, parse
 
-import kg.validation as validation
+import kg.shacl.run as validation
 from kg.config import Settings
 from kg.errors import InputError
 from kg.pipeline import build_from_paths
-from kg.shacl_compile import compile_shape
-from kg.validation import Report, load_shapes, validate
+from kg.shacl.compile import compile_shape
+from kg.shacl.run import Report, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 P = "paper:0123456789ab"

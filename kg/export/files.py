@@ -1,0 +1,203 @@
+"""Writing files: every output goes through an atomic write so an interrupted run leaves the
+previous file whole (write a temporary file beside it, fsync, then rename over)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import OutputError
+from kg.export import serialise
+from kg.graph.mapping import sorted_text
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    write_atomic_chunks(path, [data])
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
+    """Write the chunks as one file, atomically; text is encoded as UTF-8 chunk by chunk,
+    so a big export never exists whole in memory."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+# -- RDF serialisation -------------------------------------------------------------------
+
+FORMATS = {  # name -> (file name, pyoxigraph format or None for our own JSON-LD writer)
+    "turtle": "graph.ttl",
+    "ntriples": "graph.nt",
+    "nquads": "graph.nq",
+    "trig": "graph.trig",
+    "jsonld": "graph.jsonld",
+}
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+
+
+def format_for(path: Path) -> str | None:
+    return EXTENSIONS.get(path.suffix.lower())
+
+
+Pairs = list[tuple[str, str]]  # (graph "<g>", head "<s> <p> o"), sorted; see kg.graph.mapping
+
+
+def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
+    """Quads as term objects (from a store, or tests) -> the sorted text the build writes:
+    the same pairs and union as ``kg.graph.mapping.map_records`` gives for the same graph."""
+    named: list[ox.Quad] = []
+    default: list[ox.Triple] = []
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            default.append(q.triple)
+        else:
+            named.append(q)
+    graphs: dict[str, set[str]] = {}
+    text = (ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    # split on "\n" only: str.splitlines() would also split at U+2028 inside a literal
+    for line in filter(None, text.split("\n")):
+        head, graph, _ = line.rsplit(" ", 2)  # "<s> <p> o <g> ." (IRIs hold no spaces)
+        graphs.setdefault(graph, set()).add(head)
+    text = (ox.serialize(default, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    if default:
+        graphs[""] = {line[:-2] for line in filter(None, text.split("\n"))}
+    return sorted_text(graphs)
+
+
+def stored_text(store: ox.Store) -> tuple[Pairs, list[str]]:
+    """The store's named graphs (and their union) as the sorted text the build writes.
+    pyoxigraph dumps each graph as N-Triples text in Rust; reading term objects quad by quad
+    cost 12 us a quad from the disk store, minutes for a 100 k-paper graph."""
+    graphs: dict[str, set[str]] = {}
+    for graph in store.named_graphs():
+        text = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode()
+        # split on "\n" only: str.splitlines() would also split at U+2028 inside a literal
+        graphs[str(graph)] = {line[:-2] for line in text.split("\n") if line}
+    return sorted_text(graphs)
+
+
+class ExportedLines:
+    """The heads of graph.nt, or the (graph, head) pairs of graph.nq, read back from the
+    file each time this is iterated: once those two are written, the build lets go of the
+    graph in memory and writes the other formats from the files (holding one line at a
+    time while the store fills in another process). Only for files kg wrote, whose quads
+    all have a named graph."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[Any]:
+        quads = self.path.suffix == ".nq"
+        # newline="\n": a literal may hold U+2028, which universal newlines would split at
+        with open(self.path, encoding="utf-8", newline="\n") as lines:
+            for line in lines:
+                if quads:
+                    head, graph = line[:-3].rsplit(" ", 1)  # "<s> <p> o <g> .\n"
+                    yield graph, head
+                else:
+                    yield line[:-3]  # "<s> <p> o .\n"
+
+
+def nquads_text(pairs: Pairs) -> bytes:
+    return "".join(serialise.nquads_chunks(pairs)).encode("utf-8")
+
+
+def prefixes_for(base_iri: str) -> dict[str, str]:
+    """Standard prefixes plus short ones for our own data IRIs, in a fixed order."""
+    from kg.graph.vocab import PREFIXES
+
+    data = {
+        name: f"{base_iri}{name}/"
+        for name in ("org", "page", "paper", "person", "repo", "topic", "venue")
+    }
+    return dict(sorted({**PREFIXES, **data}.items()))
+
+
+def dumps(
+    quads: Iterable[ox.Quad],
+    fmt: str,
+    prefixes: dict[str, str],
+    context: dict[str, Any] | None = None,
+) -> bytes:
+    """Serialise deterministically: the same quads always give the same bytes."""
+    pairs, union = sorted_quads(quads)
+    return "".join(export_chunks(fmt, pairs, union, prefixes, context)).encode("utf-8")
+
+
+def export_chunks(
+    fmt: str,
+    pairs: Iterable[tuple[str, str]],
+    union: Iterable[str],
+    prefixes: dict[str, str],
+    context: dict[str, Any] | None = None,
+) -> Iterator[str]:
+    """One format, as text chunks, from the sorted quads and their union (kg.export.serialise:
+    plain string work, several times faster than handing pyoxigraph term objects)."""
+    if fmt == "nquads":
+        return serialise.nquads_chunks(pairs)
+    if fmt == "ntriples":
+        return serialise.ntriples_chunks(union)
+    if fmt == "turtle":
+        return serialise.turtle_chunks(union, prefixes)
+    if fmt == "trig":
+        return serialise.trig_chunks(pairs, prefixes)
+    return serialise.jsonld_chunks(pairs, prefixes, context or {})
+
+
+def load_context(ontology_dir: Path) -> dict[str, Any]:
+    path = ontology_dir / "context.jsonld"
+    if not path.is_file():
+        return {}
+    document = json.loads(path.read_text(encoding="utf-8"))
+    context = document.get("@context", {})
+    return dict(context) if isinstance(context, dict) else {}
+
+
+def write_exports(
+    pairs: Iterable[tuple[str, str]],
+    union: Iterable[str],
+    out_dir: Path,
+    prefixes: dict[str, str],
+    context: dict[str, Any],
+    formats: Iterable[str] = tuple(FORMATS),
+) -> list[Path]:
+    """Write the formats (default: every one) from the sorted quads and their union."""
+    written = []
+    for fmt in formats:
+        path = out_dir / FORMATS[fmt]
+        write_atomic_chunks(path, export_chunks(fmt, pairs, union, prefixes, context))
+        written.append(path)
+    return written

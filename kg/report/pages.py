@@ -1,0 +1,303 @@
+"""The topic and paper pages of ``kg report``, and what every entity page shares: where each
+page lives, links, paper lists and author lines (pure: values -> HTML)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.graph.vocab import PREFIXES
+from kg.report.data import Paper, Site, Topic
+from kg.report.html import (
+    Links,
+    badge,
+    definition_list,
+    digest,
+    e,
+    page,
+    plural,
+    section,
+    slug_for,
+    table,
+    unique_slugs,
+)
+from kg.report.svg import bar_chart
+
+ARXIV = PREFIXES["arxiv"]
+KG = PREFIXES["kg"]
+EVIDENCE = {
+    KG + "CodeFlagEvidence": "a page printed the Code flag",
+    KG + "AbstractUrlEvidence": "a repository URL in the abstract",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    site: Site
+    links: Links
+    by_agent: dict[str, list[Paper]]  # each list in date order
+    by_topic: dict[str, list[Paper]]
+    by_page: dict[str, list[Paper]]  # the papers each source page lists
+
+
+def topic_name(topic: Topic) -> str:
+    return topic.label if topic.ambiguous else f"{topic.label} ({topic.notation})"
+
+
+def page_paths(site: Site) -> dict[str, str]:
+    """IRI -> the page's path from the site root, for every person, topic and paper."""
+    people = unique_slugs({iri: slug_for(iri, "/person/") for iri in site.agents})
+    papers = unique_slugs({iri: slug_for(iri, "/paper/") for iri in site.papers})
+    topics = unique_slugs(
+        {
+            iri: slug_for(iri, "/arxiv/")
+            if iri.startswith(ARXIV)
+            else slug_for(iri, "/topic/", "code-")
+            for iri in site.topics
+        }
+    )
+    paths = {iri: f"people/{stem}.html" for iri, stem in people.items()}
+    paths.update({iri: f"papers/{stem}.html" for iri, stem in papers.items()})
+    paths.update({iri: f"topics/{stem}.html" for iri, stem in topics.items()})
+    return dict(sorted(paths.items()))
+
+
+def make_context(site: Site, prefixes: dict[str, str]) -> Context:
+    labels = dict(site.concept_labels)
+    labels.update({iri: topic_name(t) for iri, t in site.topics.items()})
+    labels.update({iri: a.name for iri, a in site.agents.items()})
+    labels.update({iri: p.label for iri, p in site.papers.items()})
+    by_agent: dict[str, list[Paper]] = defaultdict(list)
+    by_topic: dict[str, list[Paper]] = defaultdict(list)
+    by_page: dict[str, list[Paper]] = defaultdict(list)
+    for paper in sorted(site.papers.values(), key=lambda p: p.sort_key):
+        for page_iri in dict.fromkeys(x.page for x in paper.listings):
+            by_page[page_iri].append(paper)
+        for agent in dict.fromkeys(a.agent for a in paper.authors):
+            by_agent[agent].append(paper)
+        for topic in paper.topics:
+            by_topic[topic].append(paper)
+    links = Links(page_paths(site), prefixes, labels)
+    return Context(site, links, dict(by_agent), dict(by_topic), dict(by_page))
+
+
+def source_anchor(file: str) -> str:
+    return f"src-{digest(file)}"
+
+
+# -- shared pieces ---------------------------------------------------------------------------
+
+
+def author_line(ctx: Context, paper: Paper, depth: int, me: str = "") -> str:
+    """The authors in order, linked; ``et al.`` when the printed list was cut short."""
+    names = []
+    for a in paper.authors:
+        agent = ctx.site.agents.get(a.agent)
+        mark = " (ambiguous)" if agent and agent.ambiguous else ""
+        link = ctx.links.to(a.agent, depth, (a.printed or ctx.links.labels.get(a.agent, "")) + mark)
+        names.append(f"<strong>{link}</strong>" if a.agent == me else link)
+    text = ", ".join(names)
+    if not paper.complete:
+        text += (" " if not names else ", ") + '<span class="etal">et al.</span>'
+    return text or '<span class="empty">no authors shown</span>'
+
+
+def paper_items(ctx: Context, papers: Sequence[Paper], depth: int, me: str = "") -> str:
+    """Papers as a list, newest first: date, linked title, authors, topics, code."""
+    if not papers:
+        return '<p class="empty">No papers.</p>\n'
+    items = []
+    for p in sorted(papers, key=lambda p: p.sort_key, reverse=True):
+        topics = " ".join(ctx.links.to(t, depth, cls="tag") for t in p.topics)
+        code = badge("code", "code") if p.has_code else ""
+        items.append(
+            f'<li><span class="date">{e(p.issued or "undated")}</span> '
+            f"{ctx.links.to(p.iri, depth, cls='title')}<br>"
+            f'<span class="authors">{author_line(ctx, p, depth, me)}</span> {topics} {code}</li>'
+        )
+    return '<ol class="papers" reversed>\n' + "\n".join(items) + "\n</ol>\n"
+
+
+def year_columns(papers: Sequence[Paper]) -> list[int]:
+    years = [p.year for p in papers if p.year is not None]
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def coauthors(ctx: Context, iri: str) -> list[tuple[str, int]]:
+    """(co-author IRI, shared papers), most shared first, then by name."""
+    counts: Counter[str] = Counter()
+    for paper in ctx.by_agent.get(iri, []):
+        counts.update({a.agent for a in paper.authors} - {iri})
+    return sorted(counts.items(), key=lambda kv: (-kv[1], ctx.links.labels.get(kv[0], ""), kv[0]))
+
+
+# -- topic -----------------------------------------------------------------------------------
+
+
+def topic_page(ctx: Context, topic: Topic) -> str:
+    depth = 1
+    papers = ctx.by_topic.get(topic.iri, [])
+    body = ""
+    if topic.ambiguous:
+        if topic.candidates:
+            choices = "".join(f"<li>{ctx.links.to(c, depth)}</li>" for c in topic.candidates)
+            body += (
+                '<div class="note ambiguous" role="note"><p><strong>Ambiguous code.</strong> '
+                f"The site printed “{e(topic.notation)}”, which matches "
+                f"{e(plural(len(topic.candidates), 'arXiv category', 'arXiv categories'))}; "
+                "the papers below may belong to any of them (kg:candidateCategory):</p>"
+                f'<ul class="candidates">{choices}</ul></div>\n'
+            )
+        else:
+            body += (
+                '<div class="note ambiguous" role="note"><p><strong>Unknown code.</strong> '
+                f"“{e(topic.notation)}” matches no arXiv category.</p></div>\n"
+            )
+    if topic.candidate_for:
+        codes = ", ".join(ctx.links.to(c, depth) for c in topic.candidate_for)
+        body += (
+            f'<div class="note" role="note"><p>Papers printed with the ambiguous code {codes} '
+            "may also belong here.</p></div>\n"
+        )
+    body += definition_list(
+        [
+            ("Notation", f"<code>{e(topic.notation)}</code>"),
+            ("Label", e(topic.label)),
+            ("Broader", ctx.links.to(topic.broader, depth) if topic.broader else ""),
+            ("Scheme", ctx.links.iri(topic.scheme) if topic.scheme else ""),
+            ("Papers", e(len(papers))),
+            ("With code", e(sum(p.has_code for p in papers))),
+        ]
+    )
+    if papers:
+        columns = year_columns(papers)
+        bars = [(str(y), sum(1 for p in papers if p.year == y)) for y in columns]
+        body += section(
+            "Papers per year",
+            bar_chart("papers-per-year", f"Papers per year in {topic.notation}", bars),
+            "per-year",
+        )
+        counts: Counter[str] = Counter(
+            a for p in papers for a in dict.fromkeys(x.agent for x in p.authors)
+        )
+        top = sorted(
+            counts.items(), key=lambda kv: (-kv[1], ctx.links.labels.get(kv[0], ""), kv[0])
+        )[:15]
+        rows = [[ctx.links.to(iri, depth), e(n)] for iri, n in top]
+        body += section(
+            "Most active authors", table(["author", "papers"], rows, numeric="1"), "authors"
+        )
+        with_code = [p for p in papers if p.has_code]
+        items = "".join(
+            f"<li>{ctx.links.to(p.iri, depth)}"
+            + "".join(f'<br><a class="repo" href="{e(url)}">{e(url)}</a>' for _, url in p.repos)
+            + "</li>\n"
+            for p in sorted(with_code, key=lambda p: p.sort_key, reverse=True)
+        )
+        body += section(
+            f"Papers with code ({len(with_code)})",
+            f'<ul class="code-papers">\n{items}</ul>\n'
+            if items
+            else '<p class="empty">None.</p>\n',
+            "code",
+        )
+        body += section(
+            f"Papers ({len(papers)}, newest first)", paper_items(ctx, papers, depth), "papers"
+        )
+    kind = "Ambiguous topic" if topic.ambiguous else "Topic"
+    return page(topic_name(topic), body, depth, "topics.html", topic.iri, kind)
+
+
+# -- paper -----------------------------------------------------------------------------------
+
+
+def paper_page(ctx: Context, paper: Paper) -> str:
+    depth = 1
+    items = []
+    for a in paper.authors:
+        agent = ctx.site.agents.get(a.agent)
+        extra = badge("ambiguous name", "ambiguous") if agent and agent.ambiguous else ""
+        name = agent.name if agent else ""
+        printed = (
+            f' <span class="hint">(printed “{e(a.printed)}”)</span>'
+            if a.printed and a.printed != name
+            else ""
+        )
+        items.append(
+            f'<li value="{a.ordinal}">{ctx.links.to(a.agent, depth)}{printed} {extra}</li>'
+        )
+    if not paper.complete:
+        items.append('<li class="etal">et al.</li>')
+    authors = f'<ol class="authors">{"".join(items)}</ol>\n' if items else ""
+    if not paper.complete:
+        authors += (
+            f'<p class="hint">The author list is incomplete (kg:authorListComplete false): '
+            f"the pages showed {e(plural(paper.shown or 0, 'name'))}.</p>\n"
+        )
+    date = e(paper.issued or "unknown")
+    if paper.year_inferred:
+        date += ' <span class="hint">(year inferred from the capture date)</span>'
+    repos = "<br>".join(
+        f'<a class="repo" href="{e(url)}">{e(url)}</a> {ctx.links.iri(iri)}'
+        for iri, url in paper.repos
+    )
+    code = "yes" if paper.has_code else "no"
+    if paper.evidence:
+        code += " — " + "; ".join(e(EVIDENCE.get(x, ctx.links.short(x))) for x in paper.evidence)
+    body = definition_list(
+        [
+            ("Issued", date),
+            ("Topics", " ".join(ctx.links.to(t, depth, cls="tag") for t in paper.topics)),
+            (
+                "Organisations",
+                ", ".join(f"{e(name)} {ctx.links.iri(iri)}" for iri, name in paper.orgs),
+            ),
+            ("Has code", e(code) if not paper.evidence else code),
+            ("Repositories", repos),
+            ("Other links", "<br>".join(f'<a href="{e(u)}">{e(u)}</a>' for u in paper.urls)),
+        ]
+    )
+    body += section(
+        "Authors, in printed order",
+        authors or '<p class="empty">No authors shown.</p>\n',
+        "authors",
+    )
+    if paper.abstract:
+        body += section("Abstract", f'<p class="abstract">{e(paper.abstract)}</p>\n', "abstract")
+    rows = [
+        [
+            f'<a href="../index.html#{source_anchor(x.file)}">{e(x.file)}</a>',
+            e(x.line),
+            e(x.form),
+            e(x.category),
+            f'<span class="nowrap">{e(x.date)}</span>',
+            {True: "Code", False: "no", None: ""}[x.code_flag],
+            e(x.score or ""),
+            e("" if x.author_count is None else x.author_count),
+            f'<span class="nowrap">{e(x.captured)}</span>',
+            ctx.links.iri(x.iri),
+        ]
+        for x in paper.listings
+    ]
+    headers = [
+        "page",
+        "line",
+        "form",
+        "category",
+        "date",
+        "code flag",
+        "score",
+        "authors shown",
+        "captured",
+        "listing",
+    ]
+    body += section(
+        f"Evidence: {plural(len(paper.listings), 'listing')}",
+        '<p class="hint">What each page that lists this paper printed (kg:Listing).</p>\n'
+        + table(headers, rows, numeric="167"),
+        "evidence",
+    )
+    return page(
+        paper.label, body, depth, "papers.html", paper.iri, "Paper", e("arXiv preprint · ") + date
+    )

@@ -1,0 +1,205 @@
+"""The person pages of ``kg report``: papers, co-author network, topics over time, metrics
+observations, and the mark of an ambiguous identity (pure: values -> HTML)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from kg.report.data import Agent, Paper
+from kg.report.html import definition_list, e, page, plural, section, table
+from kg.report.pages import Context, coauthors, paper_items, source_anchor, year_columns
+from kg.report.svg import Node, network_svg, stacked_chart
+
+MAX_NETWORK = 40  # co-authors drawn around a person
+MAX_SERIES = 7  # topics in a stacked chart before "other"
+
+
+def person_page(ctx: Context, agent: Agent) -> str:
+    depth = 1
+    papers = ctx.by_agent.get(agent.iri, [])
+    partners = coauthors(ctx, agent.iri)
+    body = _identity_note(ctx, agent, depth)
+    years = [p.year for p in papers if p.year is not None]
+    body += definition_list(
+        [
+            ("Type", "ambiguous creator (kg:AmbiguousCreator)" if agent.ambiguous else "person"),
+            ("Papers", e(len(papers))),
+            ("With code", e(sum(p.has_code for p in papers)) if papers else ""),
+            ("Years", e(f"{min(years)}–{max(years)}") if years else ""),
+            ("Co-authors", e(len(partners)) if papers else ""),
+            (
+                "Profile page",
+                ", ".join(
+                    f'<a href="../index.html#{source_anchor(ctx.site.pages[p].file)}">'
+                    f"{e(ctx.site.pages[p].file)}</a>"
+                    for p in agent.profile_pages
+                    if p in ctx.site.pages
+                ),
+            ),
+        ]
+    )
+    if agent.metrics:
+        body += section("Metrics observations", _metrics_table(ctx, agent, depth), "metrics")
+    if papers:
+        body += section("Co-author network", _network(ctx, agent, partners, depth), "network")
+        body += section("Topics over time", _topics_over_time(ctx, papers), "topics")
+        body += section(
+            f"Papers ({len(papers)}, newest first)",
+            paper_items(ctx, papers, depth, agent.iri),
+            "papers",
+        )
+        rows = [[ctx.links.to(iri, depth), e(n)] for iri, n in partners]
+        body += section(
+            "Co-authors", table(["co-author", "shared papers"], rows, numeric="1"), "coauthors"
+        )
+    credited = {p.iri for p in papers}
+    listed = [
+        p
+        for page_iri in agent.profile_pages
+        for p in ctx.by_page.get(page_iri, [])
+        if p.iri not in credited
+    ]
+    if listed:
+        body += section(
+            f"Also on their profile page ({len(listed)})",
+            '<p class="hint">Papers the profile page lists that the graph does not credit to '
+            "this name: the printed author list stopped (et al.) or was not shown before it.</p>\n"
+            + paper_items(ctx, list({p.iri: p for p in listed}.values()), depth),
+            "listed",
+        )
+    return page(
+        agent.name,
+        body,
+        depth,
+        "people.html",
+        agent.iri,
+        "Ambiguous creator" if agent.ambiguous else "Person",
+    )
+
+
+def _identity_note(ctx: Context, agent: Agent, depth: int) -> str:
+    if agent.ambiguous:
+        people = "".join(
+            f"<li>{ctx.links.to(c, depth, ctx.links.short(c))}</li>" for c in agent.candidates
+        )
+        return (
+            '<div class="note ambiguous" role="note"><p><strong>Ambiguous identity.</strong> '
+            f"A page says the name “{e(agent.name)}” may belong to "
+            f"{e(plural(len(agent.candidates), 'different person', 'different people'))}. "
+            "The papers below are credited to the name, not to one of them "
+            "(kg:possibleActualCreator):</p>"
+            f'<ul class="candidates">{people}</ul></div>\n'
+        )
+    if agent.candidate_of:
+        names = ", ".join(ctx.links.to(c, depth) for c in agent.candidate_of)
+        return (
+            '<div class="note ambiguous" role="note"><p><strong>One of several people of this '
+            f"name.</strong> This person is a possible actual creator of {names}; the papers "
+            "are credited to that ambiguous name, not to this person.</p></div>\n"
+        )
+    return ""
+
+
+def _metrics_table(ctx: Context, agent: Agent, depth: int) -> str:
+    rows = [
+        [
+            e(m.observed_at),
+            f'<a href="../index.html#{source_anchor(m.file)}">{e(m.file)}</a>' if m.file else "",
+            e(m.h_index or ""),
+            e(m.paper_count or ""),
+            e(m.citation_count or ""),
+            e(m.listed_paper_count or ""),
+            e(f"{m.novelty}%" if m.novelty else ""),
+            e(m.ai_score or ""),
+            ctx.links.to(m.primary_category, depth) if m.primary_category else "",
+        ]
+        for m in agent.metrics
+    ]
+    headers = [
+        "observed",
+        "page",
+        "h-index",
+        "papers",
+        "citations",
+        "listed",
+        "novelty",
+        "AI score",
+        "primary category",
+    ]
+    return table(headers, rows, numeric="234567") + (
+        '<p class="hint">Figures as the profile page showed them on the capture date '
+        "(kg:MetricsObservation), not eternal facts about the person.</p>\n"
+    )
+
+
+def _network(ctx: Context, agent: Agent, partners: list[tuple[str, int]], depth: int) -> str:
+    shown = partners[:MAX_NETWORK]
+    keys = [agent.iri] + [iri for iri, _ in shown]
+    index = {iri: i for i, iri in enumerate(keys)}
+    nodes = [
+        Node(
+            key=iri,
+            label=ctx.links.labels.get(iri, iri),
+            href=ctx.links.href(iri, depth) if iri != agent.iri else None,
+            weight=len(ctx.by_agent.get(iri, [])) if iri == agent.iri else dict(shown)[iri],
+            center=iri == agent.iri,
+            ambiguous=bool(ctx.site.agents.get(iri) and ctx.site.agents[iri].ambiguous),
+        )
+        for iri in keys
+    ]
+    weights: Counter[tuple[int, int]] = Counter()
+    for paper in ctx.by_agent.get(agent.iri, []):
+        members = sorted({index[a.agent] for a in paper.authors if a.agent in index})
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                weights[(a, b)] += 1
+    edges = [(a, b, w) for (a, b), w in sorted(weights.items())]
+    note = ""
+    if len(partners) > len(shown):
+        note = (
+            f'<p class="hint">Showing the {len(shown)} of {len(partners)} co-authors '
+            "with most shared papers.</p>\n"
+        )
+    title = (
+        f"{agent.name} and {plural(len(shown), 'co-author')}; lines join people who share papers"
+    )
+    legend = (
+        '<p class="hint">Circle size: shared papers. Line width: papers the two share. '
+        "Dashed: an ambiguous name. Hover or focus a name to highlight its links.</p>\n"
+    )
+    return network_svg("coauthor-network", title, nodes, edges) + legend + note
+
+
+def _topics_over_time(ctx: Context, papers: Sequence[Paper]) -> str:
+    columns = year_columns(papers)
+    totals: Counter[str] = Counter(t for p in papers for t in p.topics)
+    ranked = sorted(totals, key=lambda t: (-totals[t], ctx.links.labels.get(t, t)))
+    named, rest = ranked[:MAX_SERIES], set(ranked[MAX_SERIES:])
+    series = []
+    for topic in named:
+        counts = [sum(1 for p in papers if p.year == y and topic in p.topics) for y in columns]
+        series.append(
+            (ctx.site.topics[topic].notation if topic in ctx.site.topics else topic, counts)
+        )
+    if rest:
+        counts = [sum(1 for p in papers if p.year == y and rest & set(p.topics)) for y in columns]
+        series.append(("other", counts))
+    html = stacked_chart(
+        "topics-over-time", "Papers per year by topic", [str(y) for y in columns], series
+    )
+    rows = [
+        [
+            e(y),
+            ", ".join(
+                f"{ctx.links.to(t, 1, cls='tag')} × {n}"
+                for t, n in sorted(
+                    Counter(t for p in papers if p.year == y for t in p.topics).items(),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+            ),
+        ]
+        for y in reversed(columns)
+        if any(p.year == y for p in papers)
+    ]
+    return html + table(["year", "topics (papers)"], rows)
