@@ -10,8 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from kg.errors import UsageError
 
 # The seeds were captured in 2026; pages print "May 18" without a year. A fixed default keeps
@@ -40,6 +38,8 @@ def check_base_iri(text: str) -> str:
     if not (text.startswith(("http://", "https://", "urn:")) and text[-1] in "/#:"):
         problem = "must be absolute and end in '/', '#' or ':'"
     else:
+        import pyoxigraph as ox  # here, not at the top: `kg --help` must stay cheap
+
         try:  # every IRI the graph mints starts with it: check it once, as RDF parsers will
             ox.NamedNode(text + "x")
         except ValueError as exc:

@@ -1,31 +1,47 @@
-"""The stages in order: pages -> records -> merged identities -> quads, plus the summary.
+"""``build()``: the one public entry point of a build, for the CLI, the benchmark and tests.
 
-Pure apart from reading the pages; writing outputs is the caller's (CLI's) edge.
+The stages in order: pages -> records -> merged identities -> the graph as sorted text
+(``build_graph``, pure apart from reading the pages), then the exports, the embedded store
+and the validation report, published into the output folder in one step (``build``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.diagnostics import Diagnostic, Severity
+from kg.diagnostics import Diagnostic, anything_skipped
 from kg.errors import InputError
-from kg.export.files import nquads_text
+from kg.export.files import ExportedLines, load_context, nquads_text, prefixes_for, write_exports
+from kg.export.formats import FORMATS, NQUADS, NTRIPLES
 from kg.graph.identity import Iris, merge
 from kg.graph.mapping import Mapped, PageInfo, map_records
 from kg.graph.reference import Reference, load_reference
-from kg.graph.vocab import DCTERMS, KG, RDF, SCHEMA
-from kg.heap import gc_paused
-from kg.processes import worker_pool
+from kg.graph.summary import count_diagnostics, summarise
+from kg.heap import release_freed_memory
+from kg.publish import (
+    Claim,
+    carry_over,
+    claim,
+    mark,
+    output_lock,
+    remove_leftovers,
+    resolved_target,
+    staging_beside,
+    swap_in,
+    write_atomic,
+)
 from kg.read.pages import Page, read_pages
-from kg.read.records import Parsed, build_lexicon, parse_page, parse_pages
+from kg.read.parallel import parse_pages_in_parallel
+from kg.resources import ONTOLOGY_DIR, SHAPES_DIR
+from kg.shacl.report import Report, report_text, report_turtle, summary
+from kg.shacl.run import validate as validate_graph
+from kg.store.embedded import STORE_NAME, looks_like_a_store, store_path, writing_store
 
 Progress = Callable[[str], None]
 
@@ -49,119 +65,176 @@ def build_graph(
     settings: Settings,
     reference: Reference | None = None,
     progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> Built:
     say = progress or (lambda _: None)
+    timed = stage or (lambda _: nullcontext())
     say(f"parsing {len(pages)} pages")
-    parsed = parse_pages_in_parallel(pages, settings.capture_date)
+    with timed("parse"):
+        parsed = parse_pages_in_parallel(pages, settings.capture_date)
     iris = Iris(settings.base_iri)
     say(f"merging {len(parsed.records)} records")
-    merged = merge(parsed.records, iris)
+    with timed("merge"):
+        merged = merge(parsed.records, iris)
     say(f"mapping {len(merged.papers)} papers to RDF")
-    mapped = map_records(
-        merged,
-        [PageInfo(p.source, p.sha256) for p in pages],
-        iris,
-        reference or load_reference(),
-        settings.capture_date,
-    )
+    with timed("map"):
+        mapped = map_records(
+            merged,
+            [PageInfo(p.source, p.sha256) for p in pages],
+            iris,
+            reference or load_reference(),
+            settings.capture_date,
+        )
     diagnostics = tuple(sorted(parsed.diagnostics + mapped.diagnostics))
     return Built(mapped, diagnostics)
 
 
-# Below this many lines a second process costs more than it saves.
-PARALLEL_MIN_LINES = 20_000
-_SHARED: dict[str, object] = {}  # what forked workers inherit instead of unpickling
-
-
-@gc_paused
-def parse_pages_in_parallel(
-    pages: Sequence[Page], capture_date: date, workers: int | None = None
-) -> Parsed:
-    """parse_pages on every core: pages are independent once the lexicon is built.
-
-    Workers are forked, so they inherit the pages and the lexicon; only page indices go
-    out and records come back. The result is identical to the serial one (same order).
-    """
-    workers = workers or min(len(pages), os.cpu_count() or 1)
-    if workers < 2 or sum(len(p.lines) for p in pages) < PARALLEL_MIN_LINES:
-        return parse_pages(pages, capture_date)
-    try:
-        multiprocessing.get_context("fork")  # a ValueError where the platform has none
-    except ValueError:  # no fork on this platform
-        return parse_pages(pages, capture_date)
-    _SHARED.update(pages=pages, lexicon=build_lexicon(pages), capture_date=capture_date)
-    try:
-        with worker_pool("fork", workers) as pool:
-            parts = pool.map(_parse_shared, range(len(pages)), chunksize=1)
-    finally:
-        _SHARED.clear()
-    return Parsed(
-        tuple(r for part in parts for r in part.records),
-        tuple(d for part in parts for d in part.diagnostics),
-    )
-
-
-def _parse_shared(index: int) -> Parsed:
-    pages = _SHARED["pages"]
-    assert isinstance(pages, Sequence)
-    return parse_page(pages[index], _SHARED["capture_date"], _SHARED["lexicon"])  # type: ignore[arg-type]
-
-
 def build_from_paths(
-    paths: Iterable[Path], settings: Settings, progress: Progress | None = None
+    paths: Iterable[Path],
+    settings: Settings,
+    progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> Built:
     paths = list(paths)
-    pages = list(read_pages(paths))
+    with (stage or (lambda _: nullcontext()))("read pages"):
+        pages = list(read_pages(paths))
     if not pages:
         # An empty folder must not build an empty graph over a good one.
         shown = ", ".join(str(p) for p in paths)
         raise InputError(f"no pages (*.txt files) in {shown}: nothing to build")
-    return build_graph(pages, settings, progress=progress)
+    return build_graph(pages, settings, progress=progress, stage=stage)
 
 
-_COUNTED = {
-    "papers": [str(SCHEMA.ScholarlyArticle)],
-    "persons": [str(SCHEMA.Person), str(KG.AmbiguousCreator)],
-    "organisations": [str(SCHEMA.Organization)],
-    "repositories": [str(SCHEMA.SoftwareSourceCode)],
-    "pages": [str(KG.SourcePage)],
-    "records": [str(KG.Listing)],
-}
+# -- kg build: the one public entry point -------------------------------------------------
+
+# What kg build writes besides the exports and the store (its marker lists them all).
+BUILD_FILES = ("diagnostics.txt", "validation.txt", "validation.ttl")
+Stage = Callable[[str], AbstractContextManager[object]]  # wraps each stage (the benchmark)
+Seen = Callable[[Sequence[Diagnostic]], None]
 
 
-def summarise(union: Iterable[str]) -> dict[str, int]:
-    """The one-screen summary, computed from the graph itself (build and stats agree).
+@dataclass(frozen=True)
+class BuildResult:
+    """What ``build`` did: the summary counts, the input diagnostics, the validation report
+    (None when not validated) and whether the output folder was written at all."""
 
-    ``union`` is every triple once, as N-Triples text without the final `` .``."""
-    typed: dict[str, set[str]] = {}
-    topics: set[str] = set()
-    ambiguous_people: set[str] = set()
-    rdf_type, subject = f"<{RDF.type}>", f"<{DCTERMS.subject}>"
-    ambiguous = f"<{KG.possibleActualCreator}>"
-    triples = 0
-    for head in union:
-        triples += 1
-        s, pred, o = head.split(" ", 2)
-        if pred == rdf_type:
-            typed.setdefault(o[1:-1], set()).add(s)
-        elif pred == subject:
-            topics.add(o)
-        elif pred == ambiguous:
-            ambiguous_people.add(o)
-    counts = {
-        name: len(set().union(*(typed.get(c, set()) for c in classes)))
-        for name, classes in _COUNTED.items()
-    }
-    # Candidates behind an ambiguous name are people too, but not separate authors.
-    counts["persons"] -= len(ambiguous_people & typed.get(str(SCHEMA.Person), set()))
-    counts["ambiguous persons"] = len(typed.get(str(KG.AmbiguousCreator), set()))
-    counts["topics"] = len(topics)
-    counts["triples"] = triples
-    return counts
+    counts: dict[str, int]
+    diagnostics: tuple[Diagnostic, ...]
+    report: Report | None
+    written: bool
+
+    @property
+    def skipped(self) -> bool:
+        """Some input was skipped (an error diagnostic)."""
+        return anything_skipped(list(self.diagnostics))
+
+    @property
+    def conforms(self) -> bool:
+        return self.report is None or self.report.conforms
 
 
-def count_diagnostics(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
-    return {
-        "input errors (skipped)": sum(d.severity is Severity.ERROR for d in diagnostics),
-        "input warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
-    }
+def build(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    validate: bool = True,
+    progress: Progress | None = None,
+    seen: Seen | None = None,
+    stage: Stage | None = None,
+) -> BuildResult:
+    """``kg build``: read, parse, merge and map the pages, then write every export, the
+    embedded store, the diagnostics and the validation report into ``settings.out_dir``.
+
+    The folder is replaced whole (kg.publish): at every instant it holds one build, the old
+    or the new; a folder kg did not write is refused before any work. ``progress`` hears
+    one line per stage, ``seen`` the input diagnostics as soon as they are known, and
+    ``stage`` wraps each stage (the benchmark measures them there). Nothing is written
+    when no record could be read: an empty graph never replaces a good one.
+    """
+    target = resolved_target(settings.out_dir, "graph")
+    writes = [*(f.file_name for f in FORMATS), STORE_NAME, *BUILD_FILES]
+    with output_lock(target):
+        claimed = claim(target, writes, "graph", lambda t: looks_like_a_store(t / STORE_NAME))
+        remove_leftovers(target)
+        return _build_into(
+            target, paths, settings, claimed, validate, _Hooks(progress, seen, stage)
+        )
+
+
+@dataclass(frozen=True)
+class _Hooks:
+    progress: Progress | None
+    seen: Seen | None
+    stage: Stage | None
+
+    def say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)
+
+    def timed(self, name: str) -> AbstractContextManager[object]:
+        return self.stage(name) if self.stage is not None else nullcontext()
+
+
+def _build_into(
+    target: Path,
+    paths: Sequence[Path],
+    settings: Settings,
+    claimed: Claim,
+    validate: bool,
+    hooks: _Hooks,
+) -> BuildResult:
+    """Build, then write every output into a staging folder beside the target, which then
+    replaces the target in one step."""
+    built = build_from_paths(paths, settings, hooks.progress, hooks.timed)
+    diagnostics = built.diagnostics
+    if hooks.seen is not None:
+        hooks.seen(diagnostics)
+    counts = {**summarise(built.graph.union), **count_diagnostics(diagnostics)}
+    if counts["records"] == 0:
+        return BuildResult(counts, diagnostics, None, written=False)
+    prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
+    with staging_beside(target) as staging:
+        hooks.say(f"writing exports to {settings.out_dir}/")
+        with hooks.timed("export nquads, ntriples"):
+            nquads, ntriples = write_exports(
+                built.graph.pairs,
+                built.graph.union,
+                staging,
+                prefixes,
+                context,
+                (NQUADS, NTRIPLES),
+            )
+        # From here on the other formats are written from those two files, one line at a
+        # time, and the graph in memory is let go: the store fills in a second process
+        # meanwhile, and the two must not hold the graph at once.
+        del built
+        release_freed_memory()
+        pairs, union = ExportedLines(nquads), ExportedLines(ntriples)
+        hooks.say("filling the embedded store")
+        with hooks.timed("store, with turtle, trig, jsonld"):
+            with writing_store(store_path(staging), nquads, ntriples) as store_written:
+                others = [f for f in FORMATS if f not in (NQUADS, NTRIPLES)]
+                write_exports(pairs, union, staging, prefixes, context, others)
+                text = "".join(f"{d}\n" for d in diagnostics)
+                write_atomic(staging / "diagnostics.txt", text)
+                store_written()
+        report = None
+        if validate:
+            with hooks.timed("validate"):
+                report = _validate_into(staging, settings.base_iri, hooks)
+        mark(staging, "kg build")
+        carry_over(claimed, target, staging)
+        swap_in(staging, target)
+    return BuildResult(counts, diagnostics, report, written=True)
+
+
+def _validate_into(folder: Path, base_iri: str, hooks: _Hooks) -> Report:
+    """The store just written, validated where it lies (its default graph is the union);
+    the report goes beside the exports as validation.txt and validation.ttl."""
+    hooks.say("validating the graph against shapes/")
+    report = validate_graph(store_path(folder), SHAPES_DIR)
+    prefixes = prefixes_for(base_iri)
+    write_atomic(folder / "validation.txt", report_text(report, prefixes))
+    write_atomic(folder / "validation.ttl", report_turtle(report, prefixes))
+    hooks.say(f"validation: {summary(report)}; see validation.txt")
+    return report

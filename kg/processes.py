@@ -12,6 +12,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import signal
+from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -27,7 +28,22 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
-def worker_pool(start_method: str, workers: int) -> multiprocessing.pool.Pool:
-    """A pool whose workers end with the process that made it (see die_with_parent)."""
+def worker_pool(
+    start_method: str,
+    workers: int,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[object, ...] = (),
+) -> multiprocessing.pool.Pool:
+    """A pool whose workers end with the process that made it (see die_with_parent), each
+    then running ``initializer(*initargs)`` (forked workers inherit the arguments unpickled)."""
     context = multiprocessing.get_context(start_method)
-    return context.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    setup = (os.getpid(), initializer, initargs)
+    return context.Pool(workers, initializer=_start_worker, initargs=setup)
+
+
+def _start_worker(
+    parent: int, initializer: Callable[..., object] | None, initargs: tuple[object, ...]
+) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)

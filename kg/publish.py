@@ -1,4 +1,4 @@
-"""Publishing an output folder whole: stage it beside the target, then swap it in one step.
+"""Publishing outputs whole: a file by an atomic rename, a folder by a swap in one step.
 
 Every command that writes a folder (``kg build -o DIR``, ``kg report -o DIR``) goes through
 here, so that at every instant a reader of DIR sees one whole output, the old or the new:
@@ -224,6 +224,33 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(second))
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    write_atomic_chunks(path, [data])
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
+    """Write the chunks as one file, atomically (a temporary file beside it, fsync, then a
+    rename over it): an interrupted run leaves the previous file whole. Text is encoded as
+    UTF-8 chunk by chunk, so a big export never exists whole in memory."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _few(names: list[str]) -> str:

@@ -129,7 +129,7 @@ def oxigraph_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Start
     Every server started is stopped by its process id when the test ends.
     """
     from kg.errors import StoreError
-    from kg.store.embedded import free_port, oxigraph_binary
+    from kg.store.serve import free_port, oxigraph_binary
 
     try:
         binary = oxigraph_binary()

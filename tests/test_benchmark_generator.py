@@ -26,8 +26,9 @@ from kgtest import load_generator
 from kg.config import DEFAULT_CAPTURE_DATE
 from kg.diagnostics import Severity
 from kg.graph.identity import Iris, merge
+from kg.read.model import PaperRecord, ProfileRecord
 from kg.read.pages import read_pages
-from kg.read.records import PaperRecord, Parsed, ProfileRecord, parse_pages
+from kg.read.records import Parsed, parse_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {  # small pages, so 200 papers still give every layout several times

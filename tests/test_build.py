@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from kgtest import build, run
 
 from kg.cli import main
-from kg.export.files import FORMATS
+from kg.export.formats import FORMATS, format_named
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -54,7 +55,7 @@ def query(out: Path, sparql: str) -> list[tuple[str, ...]]:
 
 
 def test_build_writes_every_output(built: Path) -> None:
-    for name in FORMATS.values():
+    for name in (f.file_name for f in FORMATS):
         assert (built / name).stat().st_size > 1000, name
     assert (built / "store").is_dir()
     assert (built / "diagnostics.txt").read_text() == ""
@@ -225,12 +226,12 @@ def test_output_is_byte_identical_whatever_the_input_order(built: Path, tmp_path
     out = tmp_path / "out"
     code, _, _ = run("build", *[str(shuffled / f.name) for f in files], "-o", str(out))
     assert code == 0
-    for name in FORMATS.values():
+    for name in (f.file_name for f in FORMATS):
         assert (out / name).read_bytes() == (built / name).read_bytes(), name
 
 
 def test_export_from_the_store_matches_the_build_files(built: Path, tmp_path: Path) -> None:
-    for fmt, name in FORMATS.items():
+    for fmt, name in ((f.name, f.file_name) for f in FORMATS):
         target = tmp_path / name
         code, _, stderr = run("export", "--out", str(built), "--format", fmt, "-o", str(target))
         assert code == 0, stderr
@@ -241,7 +242,7 @@ def test_export_to_stdout_streams_the_same_bytes(built: Path) -> None:
     for fmt in ("trig", "jsonld"):
         code, stdout, stderr = run("export", "--out", str(built), "--format", fmt)
         assert code == 0, stderr
-        assert stdout.encode("utf-8") == (built / FORMATS[fmt]).read_bytes(), fmt
+        assert stdout.encode("utf-8") == (built / format_named(fmt).file_name).read_bytes(), fmt
 
 
 def test_export_guesses_the_format_from_the_file_name(built: Path, tmp_path: Path) -> None:
@@ -344,31 +345,18 @@ def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
 
     out, before = copy_of_output(built, tmp_path)
     monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)
-    export_chunks = kg.export.files.export_chunks
+    write = kg.export.files.write_atomic_chunks
 
-    def crash(fmt: str, *args: object, **kwargs: object) -> object:
-        if fmt == "jsonld":  # written while the other process fills the store
+    def crash(path: Path, chunks: Iterable[str | bytes]) -> None:
+        if path.name == "graph.jsonld":  # written while the other process fills the store
             raise KeyboardInterrupt
-        return export_chunks(fmt, *args, **kwargs)  # type: ignore[arg-type]
+        write(path, chunks)
 
-    monkeypatch.setattr(kg.export.files, "export_chunks", crash)
+    monkeypatch.setattr(kg.export.files, "write_atomic_chunks", crash)
     result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out)])
     assert result.exit_code != 0
     assert multiprocessing.active_children() == []
     assert_unchanged(out, before, built)
-
-
-def test_parallel_parsing_gives_exactly_the_serial_records(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.pipeline
-    from kg.config import DEFAULT_CAPTURE_DATE
-    from kg.read.pages import read_pages
-    from kg.read.records import parse_pages
-
-    monkeypatch.setattr(kg.pipeline, "PARALLEL_MIN_LINES", 0)  # the seeds are small
-    pages = list(read_pages([SEEDS]))
-    parallel = kg.pipeline.parse_pages_in_parallel(pages, DEFAULT_CAPTURE_DATE, workers=2)
-    assert parallel == parse_pages(pages, DEFAULT_CAPTURE_DATE)
-    assert len(parallel.records) == 89
 
 
 def test_line_separators_in_text_survive_the_exports_written_from_files(

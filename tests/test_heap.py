@@ -45,7 +45,7 @@ def test_a_paused_collector_stays_paused() -> None:
 def test_the_pipeline_stages_are_paused() -> None:
     from kg.graph.identity import merge
     from kg.graph.mapping import map_records
-    from kg.pipeline import parse_pages_in_parallel
+    from kg.read.parallel import parse_pages_in_parallel
 
     for stage in (parse_pages_in_parallel, merge, map_records):
         assert getattr(stage, "__wrapped__", None) is not None, stage.__name__

@@ -15,7 +15,7 @@ import click
 
 from kg.config import Settings
 from kg.diagnostics import Diagnostic
-from kg.export.files import write_atomic
+from kg.publish import write_atomic
 from kg.render import terminal_text
 
 F = TypeVar("F", bound=Callable[..., Any])

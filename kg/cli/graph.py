@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,16 +18,14 @@ from kg.cli.common import (
     report_diagnostics,
     settings_options,
 )
-from kg.cli.validate import validate_build
-from kg.config import Settings, resolve
-from kg.diagnostics import anything_skipped
+from kg.config import resolve
 from kg.errors import EXIT_FAILURE, EXIT_FINDINGS
-from kg.export.files import write_atomic, write_atomic_chunks
-from kg.heap import release_freed_memory
+from kg.export.formats import DEFAULT, NAMES, format_for_path, format_named
+from kg.publish import write_atomic_chunks
 from kg.render import table
 
 if TYPE_CHECKING:
-    from kg.publish import Claim
+    pass
 
 
 def render_summary(counts: dict[str, int]) -> str:
@@ -71,83 +69,32 @@ def build(
       kg build seeds/ -o out/
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
     """
-    from kg.export.files import FORMATS
-    from kg.publish import claim, output_lock, remove_leftovers, resolved_target
-    from kg.store.embedded import STORE_NAME, looks_like_a_store
+    from kg.pipeline import build as build_graph
 
     settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
-    target = resolved_target(settings.out_dir, "graph")
-    writes = [*FORMATS.values(), STORE_NAME, *BUILD_FILES]
-    with output_lock(target):
-        # Refuse a folder kg did not write before any work; what killed runs left goes.
-        claimed = claim(target, writes, "graph", lambda t: looks_like_a_store(t / STORE_NAME))
-        remove_leftovers(target)
-        counts, skipped, report = _build_into(target, paths, settings, claimed, validate)
-    click.echo(render_summary(counts), err=True, nl=False)
-    if skipped or (report is not None and not report.conforms):
-        sys.exit(EXIT_FINDINGS)
-
-
-# What kg build writes besides the exports and the store (its marker lists them all).
-BUILD_FILES = ("diagnostics.txt", "validation.txt", "validation.ttl")
-
-
-def _build_into(
-    target: Path, paths: tuple[Path, ...], settings: Settings, claimed: Claim, validate: bool
-) -> tuple[dict[str, int], bool, Any]:
-    """Build, then write every output into a staging folder beside the target, which then
-    replaces the target in one step: at every instant the target holds one whole build,
-    old or new. Returns the summary, whether input was skipped, and the validation report.
-    """
-    from kg.export.files import FORMATS, ExportedLines, load_context, prefixes_for, write_exports
-    from kg.pipeline import build_from_paths, count_diagnostics, summarise
-    from kg.publish import carry_over, mark, staging_beside, swap_in
-    from kg.resources import ONTOLOGY_DIR
-    from kg.store.embedded import store_path, writing_store
-
-    built = build_from_paths(default_paths(paths, settings), settings, progress)
-    diagnostics = built.diagnostics
-    report_diagnostics(diagnostics)
-    skipped = anything_skipped(list(diagnostics))
-    counts = {**summarise(built.graph.union), **count_diagnostics(diagnostics)}
-    if counts["records"] == 0:
+    result = build_graph(
+        default_paths(paths, settings),
+        settings,
+        validate=validate,
+        progress=progress,
+        seen=report_diagnostics,
+    )
+    if not result.written:
         # Nothing was read: an empty graph must not replace a good one.
         click.echo(f"kg: no records read; {settings.out_dir}/ is left as it was", err=True)
-        sys.exit(EXIT_FINDINGS if skipped else EXIT_FAILURE)
-    prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-    with staging_beside(target) as staging:
-        progress(f"writing exports to {settings.out_dir}/")
-        nquads, ntriples = write_exports(
-            built.graph.pairs, built.graph.union, staging, prefixes, context, ["nquads", "ntriples"]
-        )
-        # From here on the other formats are written from those two files, one line at a
-        # time, and the graph in memory is let go: the store fills in a second process
-        # meanwhile, and the two must not hold the graph at once.
-        del built
-        release_freed_memory()
-        pairs, union = ExportedLines(nquads), ExportedLines(ntriples)
-        progress("filling the embedded store")
-        with writing_store(store_path(staging), nquads, ntriples) as store_written:
-            others = [f for f in FORMATS if f not in ("nquads", "ntriples")]
-            write_exports(pairs, union, staging, prefixes, context, others)
-            write_atomic(staging / "diagnostics.txt", "".join(f"{d}\n" for d in diagnostics))
-            store_written()
-        # The store just written is validated where it lies (its default graph is the union).
-        report = (
-            validate_build(store_path(staging), staging, settings.base_iri) if validate else None
-        )
-        mark(staging, "kg build")
-        carry_over(claimed, target, staging)
-        swap_in(staging, target)
-    return counts, skipped, report
+        sys.exit(EXIT_FINDINGS if result.skipped else EXIT_FAILURE)
+    click.echo(render_summary(result.counts), err=True, nl=False)
+    if result.skipped or not result.conforms:
+        sys.exit(EXIT_FINDINGS)
 
 
 @click.command(epilog=EXIT_CODES_HELP)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
-    help="RDF format. [default: guessed from -o, else turtle]",
+    type=click.Choice(NAMES),
+    show_default=f"guessed from -o, else {DEFAULT.name}",
+    help="RDF format.",
 )
 @output_option
 @out_option
@@ -164,16 +111,17 @@ def export(
       kg export --format nquads -o graph.nq
       kg export -o graph.jsonld
     """
-    from kg.export.files import export_chunks, format_for, load_context, prefixes_for, stored_text
+    from kg.export.files import load_context, prefixes_for, stored_text
     from kg.resources import ONTOLOGY_DIR
     from kg.store.embedded import open_store, store_path
 
     settings = resolve({"out_dir": out_dir, "base_iri": base_iri})
-    chosen = fmt or (format_for(output) if output and str(output) != "-" else None) or "turtle"
+    guessed = format_for_path(output) if output is not None and str(output) != "-" else None
+    chosen = format_named(fmt) if fmt else guessed or DEFAULT
     with open_store(store_path(settings.out_dir)) as store:
         pairs, union = stored_text(store)
     prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-    chunks = export_chunks(chosen, pairs, union, prefixes, context)
+    chunks = chosen.writer(pairs, union, prefixes, context)
     if output is None or str(output) == "-":
         for chunk in chunks:  # streamed: a big graph is never one string in memory
             click.echo(chunk, nl=False)
@@ -195,7 +143,7 @@ def stats(out_dir: Path | None, fmt: str) -> None:
       kg stats
       kg stats --format json
     """
-    from kg.pipeline import summarise
+    from kg.graph.summary import summarise
     from kg.store.embedded import open_store, store_path, union_heads
 
     settings = resolve({"out_dir": out_dir})

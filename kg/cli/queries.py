@@ -16,7 +16,7 @@ from kg.cli.common import (
     stdout_is_terminal,
 )
 from kg.config import resolve
-from kg.export.files import write_atomic
+from kg.publish import write_atomic
 
 
 @click.command("queries", epilog=EXIT_CODES_HELP)
@@ -31,8 +31,7 @@ def queries_command(fmt: str) -> None:
       kg queries
       kg queries --format json | jq '.[].name'
     """
-    from kg.sparql.results import describe_library
-    from kg.sparql.saved import library
+    from kg.sparql.saved import describe_library, library
 
     click.echo(describe_library(library(), fmt), nl=False)
 
@@ -109,8 +108,10 @@ def query_command(
 
     from kg.errors import UsageError
     from kg.export.files import prefixes_for
+    from kg.sparql.endpoint import run_remote
     from kg.sparql.results import choose_format, render, shown_value
-    from kg.sparql.saved import prepare, run, with_limit
+    from kg.sparql.saved import check_for_store, prepare, refuse_update, run_local, with_limit
+    from kg.store.embedded import open_store, store_path
 
     settings = resolve({"out_dir": out_dir})
     saved, bindings = prepare(name, text, params)
@@ -121,7 +122,14 @@ def query_command(
     destination = None if output is None or str(output) == "-" else str(output)
     chosen = choose_format(saved.form, fmt, destination, stdout_is_terminal())
     started = time.perf_counter()
-    results = run(saved, bindings, settings.out_dir, endpoint, allow_update, allow_service)
+    refuse_update(saved, allow_update)
+    if endpoint:
+        results = run_remote(endpoint, saved, bindings)  # checks the syntax first, once
+    else:
+        check_for_store(saved, allow_service)  # a bad query is told before a missing store
+        writable = saved.form == "UPDATE"
+        with open_store(store_path(settings.out_dir), writable=writable) as store:
+            results = run_local(store, saved, bindings, allow_service=True)  # checked above
     elapsed = (time.perf_counter() - started) * 1000
     shown = {**prefixes_for(settings.base_iri), **saved.prefixes}
     omit = list(bindings) if chosen in ("table", "md") else []

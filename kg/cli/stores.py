@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +12,9 @@ from kg.cli.common import EXIT_CODES_HELP, out_option, progress
 from kg.config import resolve
 from kg.errors import EXIT_FINDINGS
 from kg.render import table
+
+if TYPE_CHECKING:
+    from kg.load.remote import Plan
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -108,7 +111,9 @@ def load(
               --graph-store http://localhost:3030/kg/data --update http://localhost:3030/kg/update
     """
     from kg.errors import StoreError
-    from kg.load.remote import Event, Remote, Status, endpoints_for, label, plan
+    from kg.load.endpoints import endpoints_for
+    from kg.load.http import Remote, label
+    from kg.load.remote import Event, Status, plan
     from kg.load.remote import load as load_graphs
     from kg.store.embedded import open_store, store_path
 
@@ -173,11 +178,11 @@ def load(
         sys.exit(EXIT_FINDINGS)
 
 
-def render_plan(planned: Any) -> str:
-    from kg.load.remote import label
+def render_plan(planned: Plan) -> str:
+    from kg.load.http import label
 
-    total = sum(graph.triples for graph, _ in planned.graphs)
-    rows = [[label(graph.name), graph.triples, chunks] for graph, chunks in planned.graphs]
+    total = sum(each.graph.triples for each in planned.graphs)
+    rows = [[label(each.graph.name), each.graph.triples, each.chunks] for each in planned.graphs]
     return (
         f"dry run: nothing was sent. {len(planned.graphs)} graphs, {total} triples:\n"
         + table(["graph", "triples", "chunks"], rows)
@@ -225,7 +230,8 @@ def serve(port: int, timeout: int, allow_service: bool, out_dir: Path | None) ->
       kg serve --port 0 --out other-out/
       kg serve --timeout 120
     """
-    from kg.store.embedded import serve_store, store_path
+    from kg.store.embedded import store_path
+    from kg.store.serve import serve_store
 
     settings = resolve({"out_dir": out_dir})
 

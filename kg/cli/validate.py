@@ -1,4 +1,4 @@
-"""``kg validate`` (issue 4), and the validation step kg build runs on the store it wrote."""
+"""``kg validate`` (issue 4): check the store, or RDF files, against the shapes."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from typing import Any
 
 import click
 
-from kg.cli.common import EXIT_CODES_HELP, emit, out_option, output_option, progress
+from kg.cli.common import EXIT_CODES_HELP, emit, out_option, output_option
 from kg.config import resolve
 from kg.errors import EXIT_FINDINGS
-from kg.export.files import write_atomic
 
-RDF_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG"}
-RDF_FORMATS[".jsonld"] = "JSON_LD"
 FAIL_ON = ["violation", "warning", "info", "never"]
 
 
@@ -24,39 +21,26 @@ def read_rdf_files(paths: Sequence[Path]) -> list[Any]:
     import pyoxigraph as ox
 
     from kg.errors import InputError, UsageError
+    from kg.export.formats import SUFFIXES, format_for_path
 
     quads: list[Any] = []
     for path in paths:
-        name = RDF_FORMATS.get(path.suffix.lower())
-        if name is None:
-            known = " ".join(sorted(RDF_FORMATS))
+        fmt = format_for_path(path)
+        if fmt is None:
+            known = " ".join(SUFFIXES)
             raise UsageError(f"{path}: unknown RDF file extension (use one of {known})")
         try:
-            quads += ox.parse(path=str(path), format=getattr(ox.RdfFormat, name))
+            quads += ox.parse(path=str(path), format=ox.RdfFormat.from_media_type(fmt.media_type))
         except (OSError, SyntaxError, ValueError) as exc:
             raise InputError(f"cannot read {path}: {exc}") from exc
     return quads
 
 
 def run_validation(data: Any, shapes_dir: Path | None) -> Any:
-    from kg.shacl.run import SHAPES_DIR, validate
+    from kg.resources import SHAPES_DIR
+    from kg.shacl.run import validate
 
     return validate(data, shapes_dir or SHAPES_DIR)
-
-
-def validate_build(data: Any, folder: Path, base_iri: str) -> Any:
-    """kg build's validation: writes validation.txt and validation.ttl beside the exports
-    and prints a one-line summary; returns the report (violations make the build exit 1)."""
-    from kg.export.files import prefixes_for
-    from kg.shacl.run import report_text, report_turtle, summary
-
-    progress("validating the graph against shapes/")
-    report = run_validation(data, None)
-    prefixes = prefixes_for(base_iri)
-    write_atomic(folder / "validation.txt", report_text(report, prefixes))
-    write_atomic(folder / "validation.ttl", report_turtle(report, prefixes))
-    progress(f"validation: {summary(report)}; see validation.txt")
-    return report
 
 
 @click.command("validate", epilog=EXIT_CODES_HELP)
@@ -109,7 +93,7 @@ def validate_command(
       kg validate --fail-on warning --shapes shapes/
     """
     from kg.export.files import prefixes_for
-    from kg.shacl.run import Severity, report_json, report_text, report_turtle, summary
+    from kg.shacl.report import Severity, report_json, report_text, report_turtle, summary
     from kg.store.embedded import open_store, store_path
 
     settings = resolve({"out_dir": out_dir, "base_iri": base_iri})

@@ -1,78 +1,21 @@
-"""Writing files: every output goes through an atomic write so an interrupted run leaves the
-previous file whole (write a temporary file beside it, fsync, then rename over)."""
+"""The exports as files: every format kg.export.formats lists, written under its file name
+through kg.publish's atomic write (an interrupted run leaves the previous file whole); the
+two line formats read back (``ExportedLines``); the sorted text from quads or a store."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import OutputError
-from kg.export import serialise
-from kg.graph.mapping import sorted_text
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    write_atomic_chunks(path, [data])
-
-
-def write_atomic_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
-    """Write the chunks as one file, atomically; text is encoded as UTF-8 chunk by chunk,
-    so a big export never exists whole in memory."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for chunk in chunks:
-                    handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-# -- RDF serialisation -------------------------------------------------------------------
-
-FORMATS = {  # name -> (file name, pyoxigraph format or None for our own JSON-LD writer)
-    "turtle": "graph.ttl",
-    "ntriples": "graph.nt",
-    "nquads": "graph.nq",
-    "trig": "graph.trig",
-    "jsonld": "graph.jsonld",
-}
-EXTENSIONS = {
-    ".ttl": "turtle",
-    ".nt": "ntriples",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-}
-
-
-def format_for(path: Path) -> str | None:
-    return EXTENSIONS.get(path.suffix.lower())
-
-
-Pairs = list[tuple[str, str]]  # (graph "<g>", head "<s> <p> o"), sorted; see kg.graph.mapping
+from kg.export.formats import FORMATS, NQUADS, Format
+from kg.export.lines import Pair, Pairs
+from kg.export.ntriples import nquads_chunks
+from kg.graph.ntriples import sorted_text
+from kg.publish import write_atomic_chunks
 
 
 def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
@@ -120,7 +63,7 @@ class ExportedLines:
         self.path = path
 
     def __iter__(self) -> Iterator[Any]:
-        quads = self.path.suffix == ".nq"
+        quads = self.path.suffix in NQUADS.suffixes
         # newline="\n": a literal may hold U+2028, which universal newlines would split at
         with open(self.path, encoding="utf-8", newline="\n") as lines:
             for line in lines:
@@ -132,7 +75,7 @@ class ExportedLines:
 
 
 def nquads_text(pairs: Pairs) -> bytes:
-    return "".join(serialise.nquads_chunks(pairs)).encode("utf-8")
+    return "".join(nquads_chunks(pairs)).encode("utf-8")
 
 
 def prefixes_for(base_iri: str) -> dict[str, str]:
@@ -148,33 +91,13 @@ def prefixes_for(base_iri: str) -> dict[str, str]:
 
 def dumps(
     quads: Iterable[ox.Quad],
-    fmt: str,
+    fmt: Format,
     prefixes: dict[str, str],
     context: dict[str, Any] | None = None,
 ) -> bytes:
     """Serialise deterministically: the same quads always give the same bytes."""
     pairs, union = sorted_quads(quads)
-    return "".join(export_chunks(fmt, pairs, union, prefixes, context)).encode("utf-8")
-
-
-def export_chunks(
-    fmt: str,
-    pairs: Iterable[tuple[str, str]],
-    union: Iterable[str],
-    prefixes: dict[str, str],
-    context: dict[str, Any] | None = None,
-) -> Iterator[str]:
-    """One format, as text chunks, from the sorted quads and their union (kg.export.serialise:
-    plain string work, several times faster than handing pyoxigraph term objects)."""
-    if fmt == "nquads":
-        return serialise.nquads_chunks(pairs)
-    if fmt == "ntriples":
-        return serialise.ntriples_chunks(union)
-    if fmt == "turtle":
-        return serialise.turtle_chunks(union, prefixes)
-    if fmt == "trig":
-        return serialise.trig_chunks(pairs, prefixes)
-    return serialise.jsonld_chunks(pairs, prefixes, context or {})
+    return "".join(fmt.writer(pairs, union, prefixes, context or {})).encode("utf-8")
 
 
 def load_context(ontology_dir: Path) -> dict[str, Any]:
@@ -187,17 +110,19 @@ def load_context(ontology_dir: Path) -> dict[str, Any]:
 
 
 def write_exports(
-    pairs: Iterable[tuple[str, str]],
+    pairs: Iterable[Pair],
     union: Iterable[str],
     out_dir: Path,
     prefixes: dict[str, str],
     context: dict[str, Any],
-    formats: Iterable[str] = tuple(FORMATS),
+    formats: Iterable[Format] = FORMATS,
 ) -> list[Path]:
-    """Write the formats (default: every one) from the sorted quads and their union."""
+    """Write the formats (default: every one, kg.export.formats.FORMATS) into ``out_dir``
+    under their file names, from the sorted quads and their union (plain string work,
+    several times faster than handing pyoxigraph term objects); returns the paths."""
     written = []
     for fmt in formats:
-        path = out_dir / FORMATS[fmt]
-        write_atomic_chunks(path, export_chunks(fmt, pairs, union, prefixes, context))
+        path = out_dir / fmt.file_name
+        write_atomic_chunks(path, fmt.writer(pairs, union, prefixes, context))
         written.append(path)
     return written

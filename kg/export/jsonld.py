@@ -1,4 +1,4 @@
-"""Compact JSON-LD from the sorted N-Triples text ``kg.export.serialise`` describes: the inline
+"""Compact JSON-LD from the sorted N-Triples text ``kg.export.lines`` describes: the inline
 local context, then a node object per subject, one line each, those of a named graph inside
 its own object. Keys are the context's terms, and values take the short form the term's
 coercion allows (native JSON for exact booleans and integers), a value object otherwise.
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter
 from typing import Any, cast
 
-from kg.export.serialise import RDF_TYPE, XSD, Pair
+from kg.export.lines import RDF_TYPE, XSD, Pair
 
-_PARTS = 50_000  # appended pieces per yielded chunk (as in kg.export.serialise)
-_CACHE = 1 << 20  # entries a cache keeps before it starts over (1 << 18: 10 % slower, 250 MiB less)
+PARTS = 50_000  # appended pieces per yielded chunk (as in kg.export.turtle)
+CACHE = 1 << 20  # entries a cache keeps before it starts over (1 << 18: 10 % slower, 250 MiB less)
 
 _XSD_STRING = XSD + "string"
 # JSON-LD turns a JSON number of 10**21 or more into xsd:double: keep native ones below.
@@ -30,17 +30,23 @@ _string = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=Fal
 
 
 def jsonld_chunks(
-    pairs: Iterable[Pair], prefixes: Mapping[str, str], context: Mapping[str, Any]
+    pairs: Iterable[Pair],
+    prefixes: Mapping[str, str],
+    context: Mapping[str, Any],
+    *,
+    parts: int = PARTS,
+    cache: int = CACHE,
 ) -> Iterator[str]:
     """Compact JSON-LD with the inline local context (no network), one node object per line
-    and one object per named graph; default-graph nodes sit in the top-level ``@graph``."""
+    and one object per named graph; default-graph nodes sit in the top-level ``@graph``.
+    ``parts`` and ``cache`` size the work (``PARTS``, ``CACHE``): never the output."""
     ctx = {**context, **{k: v for k, v in prefixes.items() if k not in context}}
     yield '{\n"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1, sort_keys=True)
     yield ',\n"@graph": ['
-    yield from _nodes(pairs, _Refs(ctx))
+    yield from _nodes(pairs, _Refs(ctx, cache), parts)
 
 
-def _nodes(pairs: Iterable[Pair], refs: _Refs) -> Iterator[str]:
+def _nodes(pairs: Iterable[Pair], refs: _Refs, parts: int = PARTS) -> Iterator[str]:
     """The top-level @graph's elements and its end, in chunks: a node object per subject,
     written as ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` would (a key holds
     one value, or a list of several), those of a named graph inside its own object.
@@ -48,7 +54,7 @@ def _nodes(pairs: Iterable[Pair], refs: _Refs) -> Iterator[str]:
     The hot loop, run once per quad: one partition, and one look-up of the rest of the line
     (predicate and object) gives its key and its value's JSON (``_Members``), appended to
     the node; ``_Writer`` writes the node."""
-    members, write = refs.members, _Writer(refs.labels)
+    members, write = refs.members, _Writer(refs.labels, refs.cache)
     get, find = members.get, members.find  # a plain get, then find: faster than members[po]
     out: list[str] = []
     add = out.append
@@ -63,7 +69,7 @@ def _nodes(pairs: Iterable[Pair], refs: _Refs) -> Iterator[str]:
                 add(sep)
                 add(write(node))
                 sep = top = ",\n"
-                if len(out) > _PARTS:
+                if len(out) > parts:
                     yield "".join(out)
                     out.clear()
             if g != graph:
@@ -89,9 +95,10 @@ class _Writer(dict[tuple[str, ...], tuple[str, Callable[[list[str]], Any]]]):
     -> a %-template and the getter of the values in its order, worked out once: nodes of a
     kind share their keys."""
 
-    def __init__(self, labels: Mapping[str, str]) -> None:
+    def __init__(self, labels: Mapping[str, str], cache: int = CACHE) -> None:
         super().__init__()
         self.labels = labels
+        self.cache = cache
 
     def __call__(self, node: list[str]) -> str:
         keys = tuple(node[1::2])
@@ -111,7 +118,7 @@ class _Writer(dict[tuple[str, ...], tuple[str, Callable[[list[str]], Any]]]):
             else:
                 members.append(f"{label}[{', '.join(['%s'] * len(places[key]))}]")
             order += places[key]
-        if len(self) >= _CACHE:
+        if len(self) >= self.cache:
             self.clear()
         found = self[keys] = f"{{{', '.join(members)}}}", itemgetter(*order)
         return found
@@ -163,8 +170,9 @@ class _Refs(dict[str, str]):
     first use; and the context's tables: predicate -> (key, coercion), class -> @type
     value's JSON, key -> its JSON and colon, and the values met so far (``_Members``)."""
 
-    def __init__(self, ctx: Mapping[str, Any]) -> None:
+    def __init__(self, ctx: Mapping[str, Any], cache: int = CACHE) -> None:
         super().__init__()
+        self.cache = cache  # entries this and ``_Members`` keep before they start over
         spaces: dict[str, str] = {}
         for prefix, ns in sorted(ctx.items(), reverse=True):  # the first name wins
             if not prefix.startswith("@") and isinstance(ns, str) and ns.endswith(("/", "#")):
@@ -185,7 +193,7 @@ class _Refs(dict[str, str]):
 
     def __missing__(self, term: str) -> str:
         found = _string(self.compact(term))
-        if len(self) >= _CACHE:
+        if len(self) >= self.cache:
             self.clear()
         self[term] = found
         return found
@@ -208,6 +216,7 @@ class _Members(dict[str, tuple[str, str]]):
     def __init__(self, refs: _Refs) -> None:
         super().__init__()
         self.refs, self.properties, self.types = refs, refs.properties, refs.types
+        self.cache = refs.cache
 
     def __missing__(self, po: str) -> tuple[str, str]:
         p, o = po.split(" ", 1)
@@ -222,7 +231,7 @@ class _Members(dict[str, tuple[str, str]]):
             key, coercion = self.properties[p]
             found = key, _literal_json(o, coercion, self.refs)
         if len(o) < 100:  # IRIs, numbers, dates repeat; long text seldom does
-            if len(self) >= _CACHE:
+            if len(self) >= self.cache:
                 self.clear()
             self[po] = found
         return found

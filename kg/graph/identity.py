@@ -16,11 +16,13 @@ from urllib.parse import quote
 
 from kg.heap import gc_paused
 from kg.read.authors import title_key
-from kg.read.records import PaperRecord, ProfileRecord, Record
+from kg.read.model import PaperRecord, ProfileRecord, Record
 from kg.read.urls import repository_key
 
 
-def digest(key: str, size: int = 12) -> str:
+def key_hash(key: str, size: int = 12) -> str:
+    """The first ``size`` hex digits of the SHA-1 of a stable key: an IRI segment that
+    stays the same from build to build and says nothing about the order of the input."""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:size]
 
 
@@ -120,11 +122,11 @@ def paper_iris(records: Sequence[PaperRecord], iris: Iris) -> dict[tuple[str, in
     minted: dict[tuple[str, int], str] = {}
     for record in records:
         if record.title is not None:
-            key = digest(title_key(record.title))
+            key = key_hash(title_key(record.title))
         elif record.abstract and abstract_key(record.abstract) in titled_by_abstract:
-            key = digest(titled_by_abstract[abstract_key(record.abstract)])
+            key = key_hash(titled_by_abstract[abstract_key(record.abstract)])
         else:
-            key = "a" + digest(abstract_key(record.abstract or f"{record.source}:{record.line}"))
+            key = "a" + key_hash(abstract_key(record.abstract or f"{record.source}:{record.line}"))
         minted[_where(record)] = iris.paper(key)
     return minted
 

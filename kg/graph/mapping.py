@@ -9,7 +9,6 @@ once at the end, so it does not depend on the order of the input.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,12 +18,14 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kg.diagnostics import Diagnostic, warning
-from kg.graph.identity import Iris, Merged, MergedPaper, canonical, digest
-from kg.graph.reference import ARXIV_SCHEME, TAXONOMY_GRAPH, Reference
-from kg.graph.statistics import Census, statistics, take_census
+from kg.graph.dataset import describe_dataset
+from kg.graph.entities import SharedEntities, Where
+from kg.graph.identity import Iris, Merged, MergedPaper
+from kg.graph.ntriples import Triple, head, insert_sorted, line_key, sorted_pairs
+from kg.graph.reference import TAXONOMY_GRAPH, Reference
+from kg.graph.statistics import statistics, take_census
 from kg.graph.terms import (
     BIDO_,
-    DCAT_,
     DCTERMS_,
     FABIO_,
     FOAF_,
@@ -32,7 +33,6 @@ from kg.graph.terms import (
     PROV_,
     RDFS_,
     SCHEMA_,
-    SKOS_,
     T_BOOL,
     T_DATE,
     T_DEC,
@@ -48,7 +48,7 @@ from kg.graph.terms import (
 )
 from kg.graph.vocab import KG
 from kg.heap import gc_paused
-from kg.read.records import PaperRecord, ProfileRecord
+from kg.read.model import PaperRecord, ProfileRecord
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,6 @@ class Mapped:
     diagnostics: tuple[Diagnostic, ...]
 
 
-Triple = tuple[str, str, str]  # N-Triples text of subject, predicate, object
-
-
 def _decimal(value: float) -> str:
     return format(value, "f").rstrip("0").rstrip(".") if "." in format(value, "f") else str(value)
 
@@ -87,95 +84,9 @@ class _Mapper:
         self.merged, self.pages, self.iris = merged, pages, iris
         self.reference, self.capture_date = reference, capture_date
         self.diagnostics: list[Diagnostic] = []
-        # Shared descriptions as heads (N-Triples text), made once: every page graph that
-        # mentions an entity holds the same string objects, not copies.
-        self.topic_triples: dict[str, list[str]] = {}
-        self.person_triples: dict[str, list[str]] = {}
-        self.org_triples: dict[str, list[str]] = {}
+        self.entities = SharedEntities(merged.ambiguous, iris, reference)
         self.paper_triples: dict[str, list[str]] = {}
         self.paper_mentions: dict[str, set[str]] = {}
-
-    # -- shared entities (described in every page graph that mentions them) --------------
-
-    def topic(self, code: str, where: tuple[str, int]) -> str:
-        """The concept a printed category code stands for; ambiguity is modelled, not guessed."""
-        candidates = self.reference.candidates(code)
-        if len(candidates) == 1:
-            iri = ARXIV_SCHEME + candidates[0]
-            self.topic_triples.setdefault(iri, [])
-            return iri
-        iri = self.iris.site_topic(code)
-        if iri not in self.topic_triples:
-            scheme = node(self.iris.site_topic(""))
-            triples: list[Triple] = [
-                (node(iri), A, KG_.AmbiguousTopic),
-                (node(iri), A, SKOS_.Concept),
-                (node(iri), SKOS_.notation, lit(code)),
-                (node(iri), SKOS_.prefLabel, lit(f"arXiv code {code} (ambiguous)")),
-                (node(iri), SKOS_.inScheme, scheme),
-                (scheme, A, SKOS_.ConceptScheme),
-                (scheme, SKOS_.prefLabel, lit("Category codes as the site prints them")),
-            ]
-            triples += [
-                (node(iri), KG_.candidateCategory, node(ARXIV_SCHEME + c)) for c in candidates
-            ]
-            self.topic_triples[iri] = [head(t) for t in triples]
-            if not candidates:
-                self.diagnostics.append(
-                    warning(where[0], where[1], f"unknown arXiv category code {code!r}")
-                )
-        return iri
-
-    def person(self, name: str) -> str:
-        name = canonical(name)
-        iri = self.iris.person(name)
-        if iri in self.person_triples:
-            return iri
-        subject = node(iri)
-        if name in self.merged.ambiguous:
-            triples: list[Triple] = [
-                (subject, A, KG_.AmbiguousCreator),
-                (subject, FOAF_.name, lit(name)),
-            ]
-            for i, candidate in enumerate(self.merged.ambiguous[name], 1):
-                other = node(f"{iri}/{i}" if candidate == name else self.iris.person(candidate))
-                triples += [
-                    (subject, KG_.possibleActualCreator, other),
-                    (other, A, SCHEMA_.Person),
-                    (other, A, FOAF_.Person),
-                    (other, FOAF_.name, lit(candidate)),
-                ]
-        else:
-            triples = [
-                (subject, A, SCHEMA_.Person),
-                (subject, A, FOAF_.Person),
-                (subject, FOAF_.name, lit(name)),
-            ]
-        self.person_triples[iri] = [head(t) for t in triples]
-        return iri
-
-    def organisation(self, code: str, where: tuple[str, int]) -> str:
-        iri = self.iris.organisation(code)
-        if iri not in self.org_triples:
-            subject = node(iri)
-            triples: list[Triple] = [
-                (subject, A, SCHEMA_.Organization),
-                (subject, A, FOAF_.Organization),
-                (subject, SKOS_.notation, lit(code.casefold())),
-            ]
-            name = self.reference.organisations.get(code.casefold())
-            if name:
-                triples.append((subject, SCHEMA_.name, lit(name)))
-            else:
-                self.diagnostics.append(
-                    warning(
-                        where[0],
-                        where[1],
-                        f"unknown organisation code {code!r}: kept without a readable name",
-                    )
-                )
-            self.org_triples[iri] = [head(t) for t in triples]
-        return iri
 
     # -- papers ---------------------------------------------------------------------------
 
@@ -184,7 +95,7 @@ class _Mapper:
         if cached is not None:
             return cached
         first = paper.listings[0]
-        where = (first.source, first.line)
+        where = Where(first.source, first.line)
         s = node(paper.iri)
         out: list[Triple] = [
             (s, A, SCHEMA_.ScholarlyArticle),
@@ -210,9 +121,9 @@ class _Mapper:
             )
             out.append((s, KG_.issuedYearInferred, typed(paper.date_inferred_year, T_BOOL)))
         if paper.category:
-            out.append((s, DCTERMS_.subject, node(self.topic(paper.category, where))))
+            out.append((s, DCTERMS_.subject, node(self.entities.topic(paper.category, where))))
         for ordinal, name in enumerate(paper.authors, 1):
-            person = node(self.person(name))
+            person = node(self.entities.person(name))
             authorship = node(f"{paper.iri}/authorship/{ordinal}")
             out += [
                 (s, KG_.hasAuthorship, authorship),
@@ -224,9 +135,11 @@ class _Mapper:
                 (authorship, KG_.printedName, lit(name)),
             ]
         for creator in paper.creators:
-            out.append((s, DCTERMS_.creator, node(self.person(creator))))
+            out.append((s, DCTERMS_.creator, node(self.entities.person(creator))))
         for code in paper.affiliations:
-            out.append((s, KG_.affiliatedOrganization, node(self.organisation(code, where))))
+            out.append(
+                (s, KG_.affiliatedOrganization, node(self.entities.organisation(code, where)))
+            )
         if paper.code_flag:
             out.append((s, KG_.codeEvidence, KG_.CodeFlagEvidence))
         if paper.repositories:
@@ -276,7 +189,7 @@ class _Mapper:
         out: list[Triple] = []
         if not profile.name:
             return out
-        person = node(self.person(profile.name))
+        person = node(self.entities.person(profile.name))
         out.append((page, FOAF_.primaryTopic, person))
         metrics = {
             KG.hIndex: (profile.h_index, T_INT),
@@ -300,7 +213,9 @@ class _Mapper:
             text = _decimal(float(value)) if datatype == T_DEC else str(value)  # type: ignore[arg-type]
             out.append((obs, p(prop), typed(text, datatype)))
         if profile.primary_category:
-            topic = self.topic(profile.primary_category, (profile.source, profile.line))
+            topic = self.entities.topic(
+                profile.primary_category, Where(profile.source, profile.line)
+            )
             out.append((obs, KG_.primaryCategory, node(topic)))
         return out
 
@@ -331,8 +246,7 @@ class _Mapper:
             if listed:
                 heads += map(head, self.venue())
             for iri in mentioned:  # the graph is a set: the order here does not matter
-                for table in (self.person_triples, self.org_triples, self.topic_triples):
-                    heads += table.get(iri, ())
+                heads += self.entities.description(iri)
             graphs[self.iris.page(info.source)] = heads
         return graphs
 
@@ -387,18 +301,6 @@ def _external(url: str) -> str | None:
     return node(iri)
 
 
-_TYPE_SEAM = f" {A} "
-
-
-def line_key(head: str) -> str:
-    # rdf:type sorts first inside a subject (NUL < "<"), as people write Turtle by hand.
-    return head.replace(_TYPE_SEAM, " \x00 ", 1)
-
-
-def head(triple: Triple) -> str:
-    return f"{triple[0]} {triple[1]} {triple[2]}"
-
-
 @gc_paused
 def map_records(
     merged: Merged, pages: Sequence[PageInfo], iris: Iris, reference: Reference, capture_date: date
@@ -421,77 +323,5 @@ def map_records(
     union_heads = insert_sorted(ordered, sorted((derived | described) - content, key=line_key))
     del content, ordered, census  # before the pairs are sorted: the build's memory peak
     pairs = sorted_pairs(graphs)
-    return Mapped(pairs, union_heads, tuple(sorted(set(mapper.diagnostics))))
-
-
-def insert_sorted(ordered: list[str], extra: list[str]) -> list[str]:
-    """Both lists (each sorted by ``line_key``) as one sorted list, in one copy of the long
-    one: the few heads the build derives go in by binary search, so the millions already
-    sorted are not keyed and compared again."""
-    out: list[str] = []
-    start = 0
-    for text in extra:
-        at = bisect_right(ordered, line_key(text), lo=start, key=line_key)
-        out += ordered[start:at]
-        out.append(text)
-        start = at
-    out += ordered[start:]
-    return out
-
-
-def sorted_text(
-    graphs: dict[str, set[str]], union: set[str] | None = None
-) -> tuple[list[tuple[str, str]], list[str]]:
-    """Graph -> heads, as ``Mapped`` holds them: (graph, head) pairs sorted by graph, then
-    subject with rdf:type first, then the rest; and the union of the graphs (``union``
-    when the caller has it already) in the same order."""
-    whole = union if union is not None else set().union(*graphs.values())
-    return sorted_pairs(graphs), sorted(whole, key=line_key)
-
-
-def sorted_pairs(graphs: dict[str, set[str]]) -> list[tuple[str, str]]:
-    """(graph, head) pairs sorted by graph, then subject with rdf:type first, then the rest."""
-    return [(g, h) for g in sorted(graphs) for h in sorted(graphs[g], key=line_key)]
-
-
-def describe_dataset(
-    census: Census, iris: Iris, page_graphs: Sequence[str], capture_date: date
-) -> list[Triple]:
-    """VoID/DCAT description with counts taken from the (union) triples themselves."""
-    classes = census.classes
-    entities = census.subjects  # every subject we mint is an IRI: no blank nodes
-    d = node(iris.dataset)
-    out: list[Triple] = [
-        (d, A, VOID_.Dataset),
-        (d, A, DCAT_.Dataset),
-        (d, DCTERMS_.title, lit("Scholarly knowledge graph built by kg")),
-        (
-            d,
-            DCTERMS_.description,
-            lit(
-                "Papers, people, topics, organisations and code repositories read from scraped "
-                "arXiv author pages; one named graph per source page."
-            ),
-        ),
-        (d, DCTERMS_.created, typed(capture_date.isoformat(), T_DATE)),
-        (d, VOID_.triples, typed(census.triples, T_INT)),
-        (d, VOID_.entities, typed(entities, T_INT)),
-        (d, VOID_.distinctSubjects, typed(census.subjects, T_INT)),
-        (d, VOID_.properties, typed(len(census.properties), T_INT)),
-        (d, VOID_.classes, typed(len(classes), T_INT)),
-        (d, VOID_.vocabulary, node(str(KG))),
-    ]
-    for cls in sorted(classes):
-        part = node(f"{iris.dataset}/class/{_short(cls)}")
-        out += [
-            (d, VOID_.classPartition, part),
-            (part, VOID_["class"], node(cls)),
-            (part, VOID_.entities, typed(classes[cls], T_INT)),
-        ]
-    for graph in page_graphs:
-        out.append((d, VOID_.subset, node(graph)))
-    return out
-
-
-def _short(iri: str) -> str:
-    return digest(iri, 10)
+    diagnostics = set(mapper.diagnostics) | set(mapper.entities.diagnostics)
+    return Mapped(pairs, union_heads, tuple(sorted(diagnostics)))

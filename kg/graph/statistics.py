@@ -21,10 +21,9 @@ from itertools import combinations
 
 import pyoxigraph as ox
 
-from kg.graph.identity import Iris, digest
+from kg.graph.identity import Iris, key_hash
+from kg.graph.ntriples import Triple
 from kg.graph.terms import DCTERMS_, FOAF_, KG_, QB_, SKOS_, T_BOOL, T_INT, A, lit, node, typed
-
-Triple = tuple[str, str, str]
 
 TRUE = typed(True, T_BOOL)
 ZERO = typed(0, T_INT)
@@ -181,7 +180,7 @@ def topic_years(facts: Facts, iris: Iris) -> list[Triple]:
     table = node(iris.statistics("topic-year"))
     out: list[Triple] = []
     for (concept, year), (papers, code, guessed) in counts.items():
-        obs = node(iris.statistics("topic-year", f"{digest(concept, 10)}-{year}"))
+        obs = node(iris.statistics("topic-year", f"{key_hash(concept, 10)}-{year}"))
         out += _observation(obs, KG_.TopicYearObservation, table)
         out += [
             (obs, KG_.topic, concept),
@@ -219,7 +218,7 @@ def page_listings(facts: Facts, iris: Iris) -> list[Triple]:
     table = node(iris.statistics("page-listings"))
     out: list[Triple] = []
     for source, (listings, whole, none, hidden) in counts.items():
-        obs = node(iris.statistics("page-listings", digest(source, 10)))
+        obs = node(iris.statistics("page-listings", key_hash(source, 10)))
         out += _observation(obs, KG_.PageListingObservation, table)
         out += [
             (obs, KG_.page, source),
@@ -261,7 +260,7 @@ def organisation_pairs(facts: Facts, iris: Iris) -> list[Triple]:
     table = node(iris.statistics("organisation-pairs"))
     out: list[Triple] = []
     for (one, other), papers in shared.items():
-        obs = node(iris.statistics("organisation-pairs", digest(f"{one} {other}", 10)))
+        obs = node(iris.statistics("organisation-pairs", key_hash(f"{one} {other}", 10)))
         out += _observation(obs, KG_.OrganisationPairObservation, table)
         out += [
             (obs, KG_.organisation, one),

@@ -1,6 +1,6 @@
 """Namespaces: the closed ``KG`` namespace mirroring ``ontology/kg.ttl``, plus the standard ones.
 
-``KG`` has one annotated attribute per term declared in ``kg.ttl`` (tests/test_ontology.py
+``KG`` has one annotated attribute per term declared in ``kg.ttl`` (tests/graph/test_ontology.py
 fails when the two drift apart) and ``_fail = True``, so a misspelt term raises instead of
 minting a new IRI. ``PREFIXES`` is the prefix map every serialisation binds.
 """

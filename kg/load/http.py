@@ -14,11 +14,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError, UsageError
+from kg.export.formats import NTRIPLES
 from kg.graph.vocab import KG
 from kg.load.endpoints import ConnectionFailed, Endpoints, RemoteError, opener
 
@@ -36,8 +37,23 @@ def label(graph: str) -> str:
     return graph or "(default graph)"
 
 
-def digest(triples: Iterable[ox.Triple | ox.Quad]) -> tuple[int, str | None]:
-    """(count, order-independent content hash); no hash when a blank node makes it moot."""
+class Content(NamedTuple):
+    """What tells a graph here from its copy on the server."""
+
+    triples: int
+    hash: str | None  # order-independent; None when a blank node makes it moot
+
+
+class Answer(NamedTuple):
+    """A query's answer as the server sent it, for the caller to parse."""
+
+    data: bytes
+    media_type: str
+
+
+def count_and_hash(triples: Iterable[ox.Triple | ox.Quad]) -> Content:
+    """The triple count and an order-independent content hash (the sum of the SHA-256 of
+    every triple); no hash when a blank node makes it moot."""
     total = count = 0
     blank = False
     for item in triples:
@@ -46,7 +62,7 @@ def digest(triples: Iterable[ox.Triple | ox.Quad]) -> tuple[int, str | None]:
         blank = blank or isinstance(triple.subject, ox.BlankNode)
         blank = blank or isinstance(triple.object, ox.BlankNode)
         total += int.from_bytes(hashlib.sha256(str(triple).encode()).digest()[:16], "big")
-    return count, None if blank else f"{total % 2**128:032x}"
+    return Content(count, None if blank else f"{total % 2**128:032x}")
 
 
 # -- the HTTP client -------------------------------------------------------------------------
@@ -130,15 +146,15 @@ class Remote:
         with self._open(url, data, headers, method) as response:
             return response.read()
 
-    def query(self, query: str, accept: str) -> tuple[bytes, str]:
-        """Any query's answer as (body, media type), for the caller to parse (``kg query``)."""
+    def query(self, query: str, accept: str) -> Answer:
+        """Any query's answer, for the caller to parse (``kg query``)."""
 
-        def send() -> tuple[bytes, str]:
+        def send() -> Answer:
             form = urllib.parse.urlencode({"query": query}).encode()
             headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
             with self._open(self.endpoints.query, form, headers) as response:
                 media_type = (response.headers.get("Content-Type") or "").split(";")[0]
-                return response.read(), media_type.strip()
+                return Answer(response.read(), media_type.strip())
 
         return self._call("SPARQL query", send)
 
@@ -198,7 +214,7 @@ class Remote:
         try:
             self._call(
                 f"Graph Store {method}",
-                lambda: self._post(url, ntriples, "application/n-triples", method=method),
+                lambda: self._post(url, ntriples, NTRIPLES.media_type, method=method),
             )
             return True
         except RemoteError as exc:
@@ -207,19 +223,19 @@ class Remote:
         self.use_graph_store = False
         return False
 
-    def content(self, graph: str) -> tuple[int, str | None]:
-        """(triple count, content hash) of a graph on the server, streamed."""
+    def content(self, graph: str) -> Content:
+        """The triple count and content hash of a graph on the server, streamed."""
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
         form = urllib.parse.urlencode({"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"})
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/n-triples",
+            "Accept": NTRIPLES.media_type,
         }
 
-        def send() -> tuple[int, str | None]:
+        def send() -> Content:
             with self._open(self.endpoints.query, form.encode(), headers) as response:
                 try:
-                    return digest(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
+                    return count_and_hash(ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
                 except SyntaxError as exc:
                     raise RemoteError(f"the server sent unreadable N-Triples: {exc}") from exc
 

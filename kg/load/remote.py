@@ -32,36 +32,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.load.endpoints import (  # re-exported: kg.load.remote is where callers find the load API
-    ConnectionFailed,
-    Credentials,
-    Endpoints,
-    RemoteError,
-    credentials_for,
-    endpoints_for,
-)
-from kg.load.http import DEFAULT_GRAPH, PROTOCOLS, TMP_PREFIX, Remote, digest, label
-
-__all__ = [
-    "DEFAULT_CHUNK",
-    "DEFAULT_GRAPH",
-    "PROTOCOLS",
-    "TMP_PREFIX",
-    "ConnectionFailed",
-    "Credentials",
-    "Endpoints",
-    "Remote",
-    "RemoteError",
-    "credentials_for",
-    "endpoints_for",
-    "label",
-    "load",
-    "plan",
-]
+from kg.load.endpoints import Endpoints
+from kg.load.http import DEFAULT_GRAPH, TMP_PREFIX, Content, Remote, count_and_hash
 
 DEFAULT_CHUNK = 50_000
 
@@ -100,8 +77,8 @@ def _rows(store: ox.Store, query: str) -> list[tuple[str, int]]:
     return rows
 
 
-def local_content(store: ox.Store, graph: str) -> tuple[int, str | None]:
-    return digest(store.quads_for_pattern(None, None, None, _graph_term(graph)))
+def local_content(store: ox.Store, graph: str) -> Content:
+    return count_and_hash(store.quads_for_pattern(None, None, None, _graph_term(graph)))
 
 
 def chunks(store: ox.Store, graph: str, size: int) -> Iterator[bytes]:
@@ -233,7 +210,7 @@ def _same(store: ox.Store, remote: Remote, graph: LocalGraph, server_count: int)
     if server_count != graph.triples:
         return False
     here = local_content(store, graph.name)
-    return here[1] is not None and remote.content(graph.name) == here
+    return here.hash is not None and remote.content(graph.name) == here
 
 
 def _forget(remote: Remote, tmp: str) -> None:
@@ -247,11 +224,16 @@ def _forget(remote: Remote, tmp: str) -> None:
         remote.retries = retries
 
 
+class PlannedGraph(NamedTuple):
+    graph: LocalGraph
+    chunks: int  # upload requests for it
+
+
 @dataclass(frozen=True)
 class Plan:
     """What ``load`` would send (``--dry-run``): the graphs and the requests, in order."""
 
-    graphs: list[tuple[LocalGraph, int]]  # (graph, upload requests for it)
+    graphs: list[PlannedGraph]
     steps: list[str]
 
 
@@ -288,7 +270,7 @@ def plan(
         f"POST {endpoints.query}  SELECT the triple count of every graph, to verify",
     ]
     graphs = [
-        (g, -(-g.triples // chunk_size))
+        PlannedGraph(g, -(-g.triples // chunk_size))
         for g in local_graphs(store)
         if default_graph or g.name != DEFAULT_GRAPH
     ]

@@ -9,9 +9,8 @@ or, under a year heading, bare abstracts (``abstract``). Forms may be mixed in o
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,114 +24,29 @@ from kg.read.authors import (
     split_glued,
     title_key,
 )
+from kg.read.meta import (
+    HEADER_FIELDS,
+    MAY_BELONG,
+    META,
+    META_LIKE,
+    YEAR_HEADING,
+    header_value,
+    may_be_header_name,
+    printed_date,
+    starts_record,
+)
+from kg.read.model import PaperRecord, ProfileRecord, Record
 from kg.read.pages import Page, code_points, needs_scrub, scrub
+from kg.read.text import clean, clip, ends_cleanly, next_content, tidy
 from kg.read.urls import find_urls
-
-MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-# The site glues the parts (``54.1CLApr 17, 2025Code``); a page typed or re-saved by a person
-# may space them (``CL Jan 6, 2023``) or spell the month out, and reads the same (issue #14).
-META = re.compile(
-    r"^(?P<score>\d{1,3}(?:\.\d+)?)?\s*"
-    r"(?P<cat>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)\s*"
-    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*(?P<day>\d{1,2})"
-    r"(?:(?:,\s*|\s+)(?P<year>\d{4}))?"
-    r"\s*(?P<code>Code)?$"
-)
-# A short line that starts like a meta line but is not one (``CLJan 6, 23``, ``clJan 6``): the
-# start of a record all the same, so a broken record before it cannot swallow it unreported.
-META_LIKE = re.compile(
-    r"^(?=.{1,48}$)(?:\d{1,3}(?:\.\d+)?)?\s*[A-Za-z][A-Za-z-]{0,11}\s*"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*\d{1,2}(?!\d)"
-)
-YEAR_HEADING = re.compile(r"^(?P<year>(?:19|20)\d\d)$")
-MAY_BELONG = re.compile(
-    r"^Papers on this page may belong to the following people:\s*(?P<names>.*)$"
-)
-HEADER_FIELDS = {
-    "primary_category": re.compile(r"^(?P<v>[A-Z]{2}|[a-z]+(?:-[a-z]+)+)$"),
-    "h_index": re.compile(r"^h-index\s*(?P<v>[\d,]+)$"),
-    "paper_count": re.compile(r"^(?P<v>[\d,]+)\s*papers$"),
-    "citations": re.compile(r"^(?P<v>[\d,]+)\s*citations$"),
-    "novelty_pct": re.compile(r"^Novelty\s*(?P<v>\d+(?:\.\d+)?)%$"),
-    "ai_score": re.compile(r"^AI Score\s*(?P<v>\d+(?:\.\d+)?)$"),
-    "listed_papers": re.compile(r"^(?P<v>[\d,]+) Papers$"),
-}
-_INTEGER_FIELDS = {"h_index", "paper_count", "citations", "listed_papers"}
-
-
-@dataclass(frozen=True)
-class PaperRecord:
-    source: str
-    line: int
-    form: str  # "separate", "glued" or "abstract"
-    title: str | None
-    authors: tuple[str, ...]
-    et_al: bool
-    affiliations: tuple[str, ...]
-    date: str | None  # YYYY-MM-DD, or YYYY when only the year is known
-    date_inferred_year: bool
-    category: str | None
-    has_code: bool
-    score: float | None
-    urls: tuple[str, ...]
-    abstract: str | None
-    kind: str = "paper"
-
-    def to_json(self) -> dict[str, Any]:
-        return _ordered(self, PAPER_FIELDS)
-
-
-@dataclass(frozen=True)
-class ProfileRecord:
-    source: str
-    line: int
-    name: str | None
-    primary_category: str | None = None
-    h_index: int | None = None
-    paper_count: int | None = None
-    citations: int | None = None
-    novelty_pct: float | None = None
-    ai_score: float | None = None
-    listed_papers: int | None = None
-    may_belong_to: tuple[str, ...] | None = None
-    kind: str = "profile"
-
-    def to_json(self) -> dict[str, Any]:
-        return _ordered(self, PROFILE_FIELDS)
-
-
-Record = PaperRecord | ProfileRecord
-
-PAPER_FIELDS = (
-    "kind source line form title authors et_al affiliations date date_inferred_year "
-    "category has_code score urls abstract"
-).split()
-PROFILE_FIELDS = (
-    "kind source line name primary_category h_index paper_count citations novelty_pct "
-    "ai_score listed_papers may_belong_to"
-).split()
-
-
-def _ordered(record: Record, fields: Sequence[str]) -> dict[str, Any]:
-    values = asdict(record)
-    return {k: list(v) if isinstance(v, tuple) else v for k in fields for v in [values[k]]}
 
 
 @dataclass(frozen=True)
 class Parsed:
+    """What reading gives: the records in page order, and what was skipped or doubted."""
+
     records: tuple[Record, ...]
     diagnostics: tuple[Diagnostic, ...]
-
-
-def clean(text: str) -> str:
-    """NFC and no stray outer whitespace: the form every field is compared in."""
-    return unicodedata.normalize("NFC", text).strip()
-
-
-def _tidy(line: str) -> str:
-    """A line as the reader sees it: scrubbed of control and invisible characters, clean."""
-    return clean(scrub(line).text) if needs_scrub(line) else line
 
 
 def build_lexicon(pages: Iterable[Page]) -> Lexicon:
@@ -146,18 +60,18 @@ def build_lexicon(pages: Iterable[Page]) -> Lexicon:
         for i, line in enumerate(lines):
             if not META.match(line):
                 continue
-            title_at, author_at = _next_content(lines, i + 1), None
+            title_at, author_at = next_content(lines, i + 1), None
             if title_at is not None:
-                author_at = _next_content(lines, title_at + 1)
+                author_at = next_content(lines, title_at + 1)
             if title_at is None or author_at is None:
                 continue
-            author_line = parse_author_line(_tidy(lines[author_at]))
+            author_line = parse_author_line(tidy(lines[author_at]))
             if author_line is not None and not META.match(lines[title_at]):
                 names.update(author_line.authors)
-                titles.add(title_key(_tidy(lines[title_at])))
-        header_name = _next_content(lines, 0)
-        if header_name is not None and _is_header_name(lines, header_name):
-            names.add(normalise_name(_tidy(lines[header_name])))
+                titles.add(title_key(tidy(lines[title_at])))
+        header_name = next_content(lines, 0)
+        if header_name is not None and may_be_header_name(lines[header_name]):
+            names.add(normalise_name(tidy(lines[header_name])))
     return Lexicon(frozenset(names), frozenset(titles))
 
 
@@ -166,21 +80,6 @@ def parse_page(page: Page, capture_date: date, lexicon: Lexicon | None = None) -
     reader = _PageReader(page, capture_date, lexicon or Lexicon())
     reader.read()
     return Parsed(tuple(reader.records), tuple(page.diagnostics) + tuple(reader.diagnostics))
-
-
-def _next_content(lines: Sequence[str], start: int) -> int | None:
-    for i in range(start, len(lines)):
-        if lines[i]:
-            return i
-    return None
-
-
-def _starts_record(line: str) -> bool:
-    return bool(META.match(line) or YEAR_HEADING.match(line) or META_LIKE.match(line))
-
-
-def _is_header_name(lines: Sequence[str], at: int) -> bool:
-    return not _starts_record(lines[at]) and len(lines[at]) <= 80
 
 
 class _PageReader:
@@ -215,7 +114,7 @@ class _PageReader:
         if not self.lines:
             return
         i = self.read_header()
-        while (i := _next_content(self.lines, i)) is not None:  # type: ignore[assignment]
+        while (i := next_content(self.lines, i)) is not None:  # type: ignore[assignment]
             line = self.lines[i]
             if META.match(line):
                 i = self.read_titled(i)
@@ -226,14 +125,14 @@ class _PageReader:
                 self.error(
                     i,
                     "malformed meta line (expected [score]CAT Mon D[, YYYY][Code]): "
-                    f"record skipped: {_clip(line)}",
+                    f"record skipped: {clip(line)}",
                 )
                 i = max(self.resync(i), i + 1)
             elif self.year is not None:
                 self.read_abstract_only(i)
                 i += 1
             else:
-                self.error(i, f"unexpected text outside any record, skipped: {_clip(line)}")
+                self.error(i, f"unexpected text outside any record, skipped: {clip(line)}")
                 i += 1
         self.check_complete()
         self.report_scrubbed()
@@ -253,7 +152,7 @@ class _PageReader:
     def check_complete(self) -> None:
         """Warn when the page looks cut off after all: a short list, or a last line cut."""
         last = len(self.lines) - 1
-        if self.lines[last] and last in self.abstract_lines and not _ends_cleanly(self.lines[last]):
+        if self.lines[last] and last in self.abstract_lines and not ends_cleanly(self.lines[last]):
             # The file does not end with a line end, and the text stops mid-sentence.
             self.warn(last, "the page ends mid-line: this abstract may be cut off")
         profiles = [r for r in self.records if isinstance(r, ProfileRecord)]
@@ -267,11 +166,11 @@ class _PageReader:
 
     def read_header(self) -> int:
         """Read the profile header if there is one; return the index where records begin."""
-        at = _next_content(self.lines, 0)
-        if at is None or not _is_header_name(self.lines, at):
+        at = next_content(self.lines, 0)
+        if at is None or not may_be_header_name(self.lines[at]):
             return 0
         end = at + 1
-        while end < len(self.lines) and not _starts_record(self.lines[end]):
+        while end < len(self.lines) and not starts_record(self.lines[end]):
             end += 1
         values: dict[str, Any] = {}
         unknown = [
@@ -283,11 +182,11 @@ class _PageReader:
             # No header fields: stray lines (a page cut at the top?), not a profile.
             for i in [at, *unknown]:
                 self.error(
-                    i, f"unexpected text before the first record, skipped: {_clip(self.lines[i])}"
+                    i, f"unexpected text before the first record, skipped: {clip(self.lines[i])}"
                 )
             return end
         for i in unknown:
-            self.warn(i, f"unrecognised header line ignored: {_clip(self.lines[i])}")
+            self.warn(i, f"unrecognised header line ignored: {clip(self.lines[i])}")
         name = normalise_name(self.lines[at])
         self.check_names(at, [name, *values.get("may_belong_to", ())])
         self.records.append(ProfileRecord(source=self.source, line=at + 1, name=name, **values))
@@ -311,7 +210,7 @@ class _PageReader:
             return True
         for name, pattern in HEADER_FIELDS.items():
             if (match := pattern.match(line)) and name not in values:
-                values[name] = _header_value(name, match.group("v"))
+                values[name] = header_value(name, match.group("v"))
                 if name == "listed_papers":
                     self.listed_at = i
                 return True
@@ -323,25 +222,25 @@ class _PageReader:
         """Read a meta line and what follows it; return the index after the record."""
         meta = META.match(self.lines[meta_at])
         assert meta is not None
-        title_at = _next_content(self.lines, meta_at + 1)
-        if title_at is None or _starts_record(self.lines[title_at]):
+        title_at = next_content(self.lines, meta_at + 1)
+        if title_at is None or starts_record(self.lines[title_at]):
             self.error(meta_at, "meta line with no title after it: record skipped")
             return meta_at + 1
-        after_title = _next_content(self.lines, title_at + 1)
+        after_title = next_content(self.lines, title_at + 1)
         next_line = self.lines[after_title] if after_title is not None else ""
         separate = parse_author_line(next_line) if after_title is not None else None
         if separate is not None and not META.match(next_line):
             form, title, author_line = "separate", self.lines[title_at], separate
             assert after_title is not None
             author_at = after_title
-            abstract_at = _next_content(self.lines, after_title + 1)
+            abstract_at = next_content(self.lines, after_title + 1)
         else:
             split = split_glued(self.lines[title_at], self.lexicon)
             if split is None:
                 self.error(
                     title_at,
                     "cannot find the author list after this title (no author line, and the "
-                    f"line does not end in names): record skipped: {_clip(self.lines[title_at])}",
+                    f"line does not end in names): record skipped: {clip(self.lines[title_at])}",
                 )
                 return self.resync(title_at)
             if split.uncertain:
@@ -354,7 +253,7 @@ class _PageReader:
         end = (abstract_at if abstract_at is not None else len(self.lines) - 1) + 1
         if abstract_at is None and self.cut_inside(author_line.et_al):
             return len(self.lines)
-        if abstract_at is None or _starts_record(self.lines[abstract_at]):
+        if abstract_at is None or starts_record(self.lines[abstract_at]):
             self.warn(meta_at, "record has no abstract (page cut off?)")
             end = abstract_at if abstract_at is not None else len(self.lines)
         else:
@@ -400,7 +299,7 @@ class _PageReader:
         self.error(
             last,
             "the page ends mid-line inside this record, before its abstract: record skipped "
-            f"(its last name may be cut): {_clip(self.lines[last])}",
+            f"(its last name may be cut): {clip(self.lines[last])}",
         )
         return True
 
@@ -409,22 +308,17 @@ class _PageReader:
         if self.year is not None:
             return at  # under a year heading, every line is a record of its own
         end = at + 1  # the lines up to the next record belong to the broken one
-        while end < len(self.lines) and not _starts_record(self.lines[end]):
+        while end < len(self.lines) and not starts_record(self.lines[end]):
             end += 1
         return end
 
     def read_date(self, at: int, meta: re.Match[str]) -> tuple[str, bool] | None:
-        month = MONTHS[meta.group("month")[:3]]
-        day = int(meta.group("day"))
+        """The record's date in ISO form and whether its year was inferred; None, with an
+        error, when the printed day does not exist."""
         inferred = meta.group("year") is None
-        if inferred:
-            issued = latest_on_or_before(month, day, self.capture_date)
-        else:
-            try:
-                issued = date(int(meta.group("year")), month, day)
-            except ValueError:
-                issued = None
+        issued = printed_date(meta, self.capture_date)
         if issued is None:
+            day = int(meta.group("day"))
             printed = f"{meta.group('month')} {day}" + ("" if inferred else f", {meta['year']}")
             self.error(at, f"impossible date {printed!r}: record skipped")
             return None
@@ -454,39 +348,6 @@ class _PageReader:
                 abstract=abstract,
             )
         )
-
-
-def latest_on_or_before(month: int, day: int, capture: date) -> date | None:
-    """The date a page shows as ``Mon D`` with no year: the latest one up to its capture.
-
-    A page lists the most recent papers, so ``May 18`` captured on 2027-01-10 is 2026-05-18,
-    not a date in the future (issue #14); ``Feb 29`` is the latest leap day. None when no
-    year has that day (``Feb 30``).
-    """
-    for year in range(capture.year, capture.year - 9, -1):  # leap years can be 8 apart
-        try:
-            shown = date(year, month, day)
-        except ValueError:
-            continue
-        if shown <= capture:
-            return shown
-    return None
-
-
-def _header_value(name: str, raw: str) -> str | int | float:
-    if name == "primary_category":
-        return raw
-    number = raw.replace(",", "")  # "1,150citations" is 1150
-    return int(number) if name in _INTEGER_FIELDS else float(number)
-
-
-def _ends_cleanly(text: str) -> bool:
-    """A paragraph ends with closing punctuation or a URL, not in the middle of a word."""
-    return text[-1] in ".!?)]}\"'’”" or bool(find_urls(text.split()[-1]))
-
-
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def parse_pages(pages: Sequence[Page], capture_date: date) -> Parsed:

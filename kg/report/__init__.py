@@ -2,4 +2,9 @@
 
 In: the built store, the ontology, the shapes, the validation report and the saved queries.
 Out: pages of people, topics and papers, the query gallery and the reference pages.
+
+``site.write_report`` reads the inputs (the store through ``from_store``, into the values of
+``data``; the saved queries run through ``kg.sparql``), renders every page (``index``,
+``pages``, ``person``, ``gallery``, ``docs``, built from ``html`` and ``svg``) and publishes
+the folder in one step.
 """

@@ -2,12 +2,13 @@
 ontology/kg.ttl with rdflib (classes, properties, individuals, domains and ranges,
 alignments), and the SHACL shapes with their messages.
 
-Pure renderers: report.py parses the files and hands over rdflib graphs.
+Pure renderers: site.py parses the files and hands them over as ``TurtleFile``s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -17,6 +18,14 @@ from kg.report.html import Links, anchor, definition_list, e, page, plural, sect
 
 DCTERMS = "http://purl.org/dc/terms/"
 VANN = "http://purl.org/vocab/vann/"
+
+
+@dataclass(frozen=True)
+class TurtleFile:
+    """A Turtle file shipped with kg, parsed: its path as shown (``shapes/paper.ttl``)."""
+
+    path: str
+    graph: Graph
 
 
 # -- ontology --------------------------------------------------------------------------------
@@ -270,7 +279,7 @@ SHAPE_META = {SH.message, SH.name, SH.description, SH.severity, RDFS.label, RDFS
 TARGETS = [SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf]
 
 
-def shapes_page(files: Sequence[tuple[str, Graph]], links: Links) -> str:
+def shapes_page(files: Sequence[TurtleFile], links: Links) -> str:
     body = (
         '<p class="hint">The SHACL shapes in <code>shapes/</code> that <code>kg validate</code> '
         "checks the graph against, with the message each one reports.</p>\n"
@@ -279,7 +288,8 @@ def shapes_page(files: Sequence[tuple[str, Graph]], links: Links) -> str:
         body += '<p class="empty">No shapes found.</p>\n'
     toc = ""
     sections = ""
-    for name, g in files:
+    for file in files:
+        name, g = file.path, file.graph
         shapes = sorted(
             {s for kind in SHAPE_KINDS for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef)}
             | {s for s in g.subjects(SH.message, None) if isinstance(s, URIRef)},

@@ -1,4 +1,4 @@
-"""The query gallery and the validation summary of ``kg report`` (pure renderers: report.py
+"""The query gallery and the validation summary of ``kg report`` (pure renderers: site.py
 runs the queries and reads the validation report)."""
 
 from __future__ import annotations

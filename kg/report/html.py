@@ -32,7 +32,8 @@ def e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def digest(text: str, length: int = 8) -> str:
+def short_hash(text: str, length: int = 8) -> str:
+    """The first ``length`` hex digits of the text's SHA-1: a stable, file-safe suffix."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
@@ -46,7 +47,7 @@ def slug_for(iri: str, marker: str, prefix: str = "") -> str:
     readable = readable.strip("-.")[:60].strip("-.")
     if local and readable == local:
         return prefix + readable
-    return f"{prefix}{readable}-{digest(iri)}" if readable else prefix + digest(iri)
+    return f"{prefix}{readable}-{short_hash(iri)}" if readable else prefix + short_hash(iri)
 
 
 def _after(iri: str, marker: str) -> str:
@@ -72,7 +73,7 @@ def unique_slugs(wanted: dict[str, str]) -> dict[str, str]:
     result = {}
     for iri, stem in wanted.items():
         clash = len(seen[stem.casefold()]) > 1
-        result[iri] = f"{stem}-{digest(iri)}" if clash else stem
+        result[iri] = f"{stem}-{short_hash(iri)}" if clash else stem
     return result
 
 

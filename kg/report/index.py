@@ -33,7 +33,7 @@ def index_page(ctx: Context, validation: str, gallery_count: int) -> str:
         body += f'<p class="lead">{e(data.description)}</p>\n' if data.description else ""
         body += definition_list(
             [("Described in graph", ctx.links.iri(data.graph)), ("Created", e(data.created))]
-            + [(VOID_LABELS.get(k, k), e(f"{v:,}")) for k, v in data.counts]
+            + [(VOID_LABELS.get(c.name, c.name), e(f"{c.value:,}")) for c in data.counts]
         )
     else:
         body += (
@@ -58,9 +58,9 @@ def index_page(ctx: Context, validation: str, gallery_count: int) -> str:
     )
     body += section("Validation", validation, "validation")
     if data and data.partitions:
-        bars = [(ctx.links.short(c), n) for c, n in data.partitions]
+        bars = [(ctx.links.short(p.cls), p.entities) for p in data.partitions]
         chart = hbar_chart("class-partitions", "Entities per class (void:classPartition)", bars)
-        rows = [[_class_link(ctx, c), e(f"{n:,}")] for c, n in data.partitions]
+        rows = [[_class_link(ctx, p.cls), e(f"{p.entities:,}")] for p in data.partitions]
         listing = table(["class", "entities"], rows, numeric="1")
         body += section(
             "Classes",

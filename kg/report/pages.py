@@ -13,11 +13,11 @@ from kg.report.html import (
     Links,
     badge,
     definition_list,
-    digest,
     e,
     page,
     plural,
     section,
+    short_hash,
     slug_for,
     table,
     unique_slugs,
@@ -83,7 +83,7 @@ def make_context(site: Site, prefixes: dict[str, str]) -> Context:
 
 
 def source_anchor(file: str) -> str:
-    return f"src-{digest(file)}"
+    return f"src-{short_hash(file)}"
 
 
 # -- shared pieces ---------------------------------------------------------------------------
@@ -124,12 +124,19 @@ def year_columns(papers: Sequence[Paper]) -> list[int]:
     return list(range(min(years), max(years) + 1)) if years else []
 
 
-def coauthors(ctx: Context, iri: str) -> list[tuple[str, int]]:
-    """(co-author IRI, shared papers), most shared first, then by name."""
+@dataclass(frozen=True)
+class Coauthor:
+    iri: str
+    shared: int  # papers written together
+
+
+def coauthors(ctx: Context, iri: str) -> list[Coauthor]:
+    """The person's co-authors, most shared papers first, then by name."""
     counts: Counter[str] = Counter()
     for paper in ctx.by_agent.get(iri, []):
         counts.update({a.agent for a in paper.authors} - {iri})
-    return sorted(counts.items(), key=lambda kv: (-kv[1], ctx.links.labels.get(kv[0], ""), kv[0]))
+    found = [Coauthor(other, shared) for other, shared in counts.items()]
+    return sorted(found, key=lambda c: (-c.shared, ctx.links.labels.get(c.iri, ""), c.iri))
 
 
 # -- topic -----------------------------------------------------------------------------------
@@ -191,7 +198,7 @@ def topic_page(ctx: Context, topic: Topic) -> str:
         with_code = [p for p in papers if p.has_code]
         items = "".join(
             f"<li>{ctx.links.to(p.iri, depth)}"
-            + "".join(f'<br><a class="repo" href="{e(url)}">{e(url)}</a>' for _, url in p.repos)
+            + "".join(f'<br><a class="repo" href="{e(r.url)}">{e(r.url)}</a>' for r in p.repos)
             + "</li>\n"
             for p in sorted(with_code, key=lambda p: p.sort_key, reverse=True)
         )
@@ -239,8 +246,8 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     if paper.year_inferred:
         date += ' <span class="hint">(year inferred from the capture date)</span>'
     repos = "<br>".join(
-        f'<a class="repo" href="{e(url)}">{e(url)}</a> {ctx.links.iri(iri)}'
-        for iri, url in paper.repos
+        f'<a class="repo" href="{e(r.url)}">{e(r.url)}</a> {ctx.links.iri(r.iri)}'
+        for r in paper.repos
     )
     code = "yes" if paper.has_code else "no"
     if paper.evidence:
@@ -251,7 +258,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
             ("Topics", " ".join(ctx.links.to(t, depth, cls="tag") for t in paper.topics)),
             (
                 "Organisations",
-                ", ".join(f"{e(name)} {ctx.links.iri(iri)}" for iri, name in paper.orgs),
+                ", ".join(f"{e(o.name)} {ctx.links.iri(o.iri)}" for o in paper.orgs),
             ),
             ("Has code", e(code) if not paper.evidence else code),
             ("Repositories", repos),

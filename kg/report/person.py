@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from kg.report.data import Agent, Paper
 from kg.report.html import definition_list, e, page, plural, section, table
-from kg.report.pages import Context, coauthors, paper_items, source_anchor, year_columns
+from kg.report.pages import Coauthor, Context, coauthors, paper_items, source_anchor, year_columns
 from kg.report.svg import Node, network_svg, stacked_chart
 
 MAX_NETWORK = 40  # co-authors drawn around a person
@@ -49,7 +49,7 @@ def person_page(ctx: Context, agent: Agent) -> str:
             paper_items(ctx, papers, depth, agent.iri),
             "papers",
         )
-        rows = [[ctx.links.to(iri, depth), e(n)] for iri, n in partners]
+        rows = [[ctx.links.to(c.iri, depth), e(c.shared)] for c in partners]
         body += section(
             "Co-authors", table(["co-author", "shared papers"], rows, numeric="1"), "coauthors"
         )
@@ -133,16 +133,17 @@ def _metrics_table(ctx: Context, agent: Agent, depth: int) -> str:
     )
 
 
-def _network(ctx: Context, agent: Agent, partners: list[tuple[str, int]], depth: int) -> str:
+def _network(ctx: Context, agent: Agent, partners: list[Coauthor], depth: int) -> str:
     shown = partners[:MAX_NETWORK]
-    keys = [agent.iri] + [iri for iri, _ in shown]
+    shared = {c.iri: c.shared for c in shown}
+    keys = [agent.iri, *shared]
     index = {iri: i for i, iri in enumerate(keys)}
     nodes = [
         Node(
             key=iri,
             label=ctx.links.labels.get(iri, iri),
             href=ctx.links.href(iri, depth) if iri != agent.iri else None,
-            weight=len(ctx.by_agent.get(iri, [])) if iri == agent.iri else dict(shown)[iri],
+            weight=len(ctx.by_agent.get(iri, [])) if iri == agent.iri else shared[iri],
             center=iri == agent.iri,
             ambiguous=bool(ctx.site.agents.get(iri) and ctx.site.agents[iri].ambiguous),
         )

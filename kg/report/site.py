@@ -9,17 +9,17 @@ adds hover highlighting and table filters. Nothing is fetched from the network. 
 store (and validation report) always gives byte-identical files, and the folder is
 replaced in one rename, so an interrupted run leaves the previous report whole.
 
-Reading (store, files) and writing happen here; the ``report_*`` modules are pure renderers.
+Reading (store, files) and writing happen here and in ``from_store``; the other modules of
+the package are pure renderers.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,17 @@ from rdflib import Graph
 from kg.errors import KgError, UsageError
 from kg.graph.vocab import PREFIXES
 from kg.publish import output_lock, remove_leftovers, resolved_target, staging_beside, swap_in
-from kg.report.data import Site, load_site
-from kg.report.docs import ontology_page, shapes_page
+from kg.report.data import Site
+from kg.report.docs import TurtleFile, ontology_page, shapes_page
+from kg.report.from_store import load_site
 from kg.report.gallery import Cell, Finding, QueryRun, Validation, gallery_page, validation_html
 from kg.report.html import ASSETS, Links, page
 from kg.report.index import index_page, papers_page, people_page, topics_page
 from kg.report.pages import Context, make_context, paper_page, topic_page
 from kg.report.person import person_page
 from kg.resources import ONTOLOGY_DIR, QUERIES_DIR, REPORT_ASSETS_DIR, SHAPES_DIR
+from kg.sparql.results import Results
+from kg.sparql.saved import bind, library, run_local
 from kg.store.embedded import open_store, store_path
 
 ASSETS_DIR = REPORT_ASSETS_DIR
@@ -64,15 +67,30 @@ def write_report(out_dir: Path, folder: Path | None = None) -> Written:
     """Render the report of the store in ``out_dir`` into ``folder`` (default out/report)."""
     folder = folder or default_folder(out_dir)
     _check_target(folder, out_dir)
-    files, site, runs = render_report(out_dir)
+    rendered = render_report(out_dir)
+    site, files = rendered.site, rendered.files
     publish_folder(files, resolved_target(folder, "report"))
     return Written(
-        folder, len(site.agents), len(site.topics), len(site.papers), len(runs), len(files)
+        folder,
+        len(site.agents),
+        len(site.topics),
+        len(site.papers),
+        len(rendered.runs),
+        len(files),
     )
 
 
-def render_report(out_dir: Path) -> tuple[dict[str, bytes], Site, list[QueryRun]]:
-    """Every file of the site: relative path -> bytes."""
+@dataclass(frozen=True)
+class Rendered:
+    """The site's files (relative path -> bytes, sorted) and what they were made from."""
+
+    files: dict[str, bytes]
+    site: Site
+    runs: list[QueryRun]
+
+
+def render_report(out_dir: Path) -> Rendered:
+    """Every file of the site, from the store and validation report in ``out_dir``."""
     with open_store(store_path(out_dir)) as store:
         site = load_site(store)
         runs = run_gallery(store)
@@ -83,15 +101,15 @@ def render_report(out_dir: Path) -> tuple[dict[str, bytes], Site, list[QueryRun]
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     for name in ASSETS:
         files[f"assets/{name}"] = (ASSETS_DIR / name).read_bytes()
-    return dict(sorted(files.items())), site, runs
+    return Rendered(dict(sorted(files.items())), site, runs)
 
 
 def render_pages(
     ctx: Context,
     runs: list[QueryRun],
     validation: Validation,
-    ontology: tuple[str, Graph] | None,
-    shapes: list[tuple[str, Graph]],
+    ontology: TurtleFile | None,
+    shapes: list[TurtleFile],
 ) -> dict[str, str]:
     site, links = ctx.site, ctx.links
     shape_links = _with_prefixes(links, shapes)
@@ -105,7 +123,7 @@ def render_pages(
     }
     if ontology:
         onto_links = _with_prefixes(links, [ontology])
-        pages["ontology.html"] = ontology_page(ontology[1], onto_links, ontology[0])
+        pages["ontology.html"] = ontology_page(ontology.graph, onto_links, ontology.path)
     else:
         pages["ontology.html"] = page("Ontology", '<p class="empty">No ontology/kg.ttl.</p>\n', 0)
     for iri, agent in site.agents.items():
@@ -117,11 +135,11 @@ def render_pages(
     return pages
 
 
-def _with_prefixes(links: Links, graphs: list[tuple[str, Graph]]) -> Links:
+def _with_prefixes(links: Links, files: list[TurtleFile]) -> Links:
     """Links that also shorten IRIs with the prefixes the given Turtle files declare."""
     extra: dict[str, str] = {}
-    for _, g in graphs:
-        for name, namespace in sorted(g.namespaces()):
+    for file in files:
+        for name, namespace in sorted(file.graph.namespaces()):
             extra.setdefault(str(name), str(namespace))
     return Links(links.paths, {**extra, **links.prefixes}, links.labels)
 
@@ -139,15 +157,15 @@ def prefixes_for_site(site: Site) -> dict[str, str]:
 # -- reading the other inputs ---------------------------------------------------------------
 
 
-def read_ontology() -> tuple[str, Graph] | None:
+def read_ontology() -> TurtleFile | None:
     path = ONTOLOGY_DIR / "kg.ttl"
     if not path.is_file():
         return None
-    return "ontology/kg.ttl", _parse(path)
+    return TurtleFile("ontology/kg.ttl", _parse(path))
 
 
-def read_shapes() -> list[tuple[str, Graph]]:
-    return [(f"shapes/{p.name}", _parse(p)) for p in sorted(SHAPES_DIR.glob("*.ttl"))]
+def read_shapes() -> list[TurtleFile]:
+    return [TurtleFile(f"shapes/{p.name}", _parse(p)) for p in sorted(SHAPES_DIR.glob("*.ttl"))]
 
 
 def _parse(path: Path) -> Graph:
@@ -222,66 +240,37 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # -- the query gallery ------------------------------------------------------------------------
 
 
-def run_gallery(store: Any) -> list[QueryRun]:
-    """Every saved query run on the store, through kg.sparql.saved when it is there."""
-    try:
-        queries = importlib.import_module("kg.sparql.saved")  # another stage: optional here
-    except ImportError:
-        return [_run_plain(store, path) for path in sorted(QUERIES_DIR.glob("*.rq"))]
+def run_gallery(store: ox.Store, queries_dir: Path = QUERIES_DIR) -> list[QueryRun]:
+    """Every saved query in ``queries_dir`` run on the store with its default parameters; a
+    query that needs a value is listed, not run."""
     runs = []
-    for saved in queries.library():
-        header = (saved.name, saved.text, saved.title, saved.question, saved.description)
+    for saved in library(queries_dir):
+        query = QueryRun(saved.name, saved.text, saved.title, saved.question, saved.description)
         needs = tuple(p.name for p in saved.parameters if p.default is None)
         if needs:
-            runs.append(QueryRun(*header, needs=needs))
+            runs.append(replace(query, needs=needs))
             continue
-        params: tuple[tuple[str, str], ...] = ()
         try:
-            bindings = queries.bind(saved, [])
-            params = tuple((k, _term_text(v)) for k, v in bindings.items())
-            results = queries.run_local(store, saved, bindings)
+            bindings = bind(saved, [])
+            query = replace(
+                query, parameters=tuple((k, _term_text(v)) for k, v in bindings.items())
+            )
+            results = run_local(store, saved, bindings)
         except KgError as exc:
-            runs.append(QueryRun(*header, params, error=exc.message))
+            runs.append(replace(query, error=exc.message))
             continue
-        runs.append(_from_results(header, params, results))
+        runs.append(_with_results(query, results))
     return runs
 
 
-def _from_results(
-    header: tuple[str, str, str, str, str], params: tuple[tuple[str, str], ...], results: Any
-) -> QueryRun:
-    """A QueryRun from kg.sparql.results.Results (rows, a boolean, or triples)."""
+def _with_results(query: QueryRun, results: Results) -> QueryRun:
+    """The run with what the query gave: rows, a boolean, or triples."""
     if results.kind == "boolean":
-        return QueryRun(*header, params, boolean=results.boolean)
+        return replace(query, boolean=results.boolean)
     if results.kind == "graph":
-        return QueryRun(*header, params, TRIPLE_COLUMNS, _triple_rows(results.triples))
+        return replace(query, variables=TRIPLE_COLUMNS, rows=_triple_rows(results.triples))
     cells = [tuple(_cell(t) for t in row) for row in results.rows]
-    return QueryRun(*header, params, tuple(results.variables), _ordered(header[1], cells))
-
-
-def _run_plain(store: Any, path: Path) -> QueryRun:
-    """Without kg.sparql.saved: the header's first line and Question:, run with no parameters."""
-    text = path.read_text(encoding="utf-8")
-    header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
-    title = next((h for h in header if h), "")
-    question = next(
-        (h.split(":", 1)[1].strip() for h in header if h.lower().startswith("question:")), ""
-    )
-    try:
-        result = store.query(text)
-    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
-        return QueryRun(path.stem, text, title, question, error=str(exc))
-    if isinstance(result, ox.QueryBoolean):
-        return QueryRun(path.stem, text, title, question, boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        names = tuple(v.value for v in result.variables)
-        cells = [tuple(_cell(s[v]) for v in names) for s in result]
-        return QueryRun(
-            path.stem, text, title, question, variables=names, rows=_ordered(text, cells)
-        )
-    return QueryRun(
-        path.stem, text, title, question, variables=TRIPLE_COLUMNS, rows=_triple_rows(result)
-    )
+    return replace(query, variables=tuple(results.variables), rows=_ordered(query.text, cells))
 
 
 def _triple_rows(triples: Any) -> tuple[tuple[Cell | None, ...], ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -28,12 +28,20 @@ Data = ox.Store | rdflib.Graph | Path | Iterable[ox.Quad | ox.Triple]
 DEFAULT = ox.DefaultGraph()
 
 
-def data_store(data: Data) -> tuple[ox.Store, Path | None, int | None]:
+class DataStore(NamedTuple):
+    """The data in the default graph of an Oxigraph store."""
+
+    store: ox.Store
+    folder: Path | None  # the store folder, when the data is one (workers open it again)
+    size: int | None  # the quads loaded (None for a folder: not counted)
+
+
+def data_store(data: Data) -> DataStore:
     """The data in the default graph of an Oxigraph store; the store folder when the data is
     one (forked workers open it again instead of sharing a handle); the quads loaded (None for
     a folder: not counted)."""
     if isinstance(data, Path):
-        return open_folder(data), data, None
+        return DataStore(open_folder(data), data, None)
     items: Iterable[Any]
     if isinstance(data, ox.Store):
         items = data.quads_for_pattern(None, None, None, None)
@@ -49,7 +57,7 @@ def data_store(data: Data) -> tuple[ox.Store, Path | None, int | None]:
     quads = [ox.Quad(q.subject, q.predicate, q.object) for q in items]
     store = ox.Store()
     store.bulk_extend(quads)
-    return store, None, len(quads)
+    return DataStore(store, None, len(quads))
 
 
 def open_folder(folder: Path) -> ox.Store:
@@ -61,6 +69,13 @@ def open_folder(folder: Path) -> ox.Store:
     if not store.query("ASK { ?s ?p ?o }") and store.query("ASK { GRAPH ?g { ?s ?p ?o } }"):
         raise InputError(f"the store at {folder} has no union default graph: run kg build again")
     return store
+
+
+def query_solutions(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
+    """The solutions of a SELECT query on the store."""
+    solutions = store.query(query, **options)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
 
 
 def _triple(s: object, p: object, o: object) -> ox.Triple:
@@ -183,7 +198,14 @@ _FOAF = "http://xmlns.com/foaf/0.1/"
 _HOLDS = "http://purl.org/spar/bido/holdsBibliometricDataInTime"
 
 
-def where(store: ox.Store, nodes: Iterable[str]) -> dict[str, tuple[str | None, int | None]]:
+class Origin(NamedTuple):
+    """Where a focus node came from: the page's file name and the record's line."""
+
+    source: str | None = None
+    line: int | None = None  # None: the page as a whole
+
+
+def where(store: ox.Store, nodes: Iterable[str]) -> dict[str, Origin]:
     """For each focus node, the page (file name) and line of the record it came from: the
     listing itself; a paper's first listing; the first listing of the paper that owns an
     authorship or repository, or that cites a person, organisation or topic; else the page
@@ -234,7 +256,7 @@ def where(store: ox.Store, nodes: Iterable[str]) -> dict[str, tuple[str | None, 
 
     iris = sorted(n for n in nodes if not n.startswith("_:"))
     own, listed = _records(store, iris, listed=False), _records(store, iris, listed=True)
-    out: dict[str, tuple[str | None, int | None]] = {}
+    out: dict[str, Origin] = {}
     for iri in iris:
         node = ox.NamedNode(iri)
         found = (
@@ -245,7 +267,7 @@ def where(store: ox.Store, nodes: Iterable[str]) -> dict[str, tuple[str | None, 
             or min(((s, 0) for s in map(page_id, observed(node)) if s), default=None)
         )
         if found is not None:
-            out[iri] = (found[0], found[1] or None)
+            out[iri] = Origin(found[0], found[1] or None)
     return out
 
 

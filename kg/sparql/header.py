@@ -1,7 +1,6 @@
 """The header of a saved query (its leading ``#`` lines: title, question, typed parameters,
-examples, notes and an optional row limit) and its parameters' values as RDF terms. Split
-from kg.sparql.saved, which re-exports what it used to define; queries/README.md describes the
-header.
+examples, notes and an optional row limit) and its parameters' values as RDF terms;
+queries/README.md describes the header.
 """
 
 from __future__ import annotations
@@ -11,13 +10,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
-from kg.sparql.results import Term
-from kg.sparql.text import XSD
+from kg.sparql.text import XSD, Term
 
 ParamType = Literal["iri", "string", "integer", "date"]
 
@@ -75,7 +73,16 @@ _PARAM = re.compile(
     re.VERBOSE,
 )
 
-Header = tuple[str, str, tuple[Parameter, ...], tuple[str, ...], str, int | None]
+
+class Header(NamedTuple):
+    """What the leading ``#`` lines of a query declare."""
+
+    title: str
+    question: str
+    parameters: tuple[Parameter, ...]
+    examples: tuple[str, ...]
+    description: str  # the notes, a paragraph a line
+    limit: int | None  # the rows shown by default, None: every row
 
 
 def parse_header(text: str, source: str = "(query)") -> Header:
@@ -128,7 +135,7 @@ def parse_header(text: str, source: str = "(query)") -> Header:
         if names.count(name) > 1:
             raise UsageError(f"{source}: parameter {name} is declared twice")
     description = "\n".join(" ".join(paragraph) for paragraph in notes)
-    return title, " ".join(question), tuple(params), tuple(examples), description, limit
+    return Header(title, " ".join(question), tuple(params), tuple(examples), description, limit)
 
 
 def _limit_line(rest: str, where: str) -> int:

@@ -11,17 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
+from kg.export.formats import NTRIPLES, TURTLE
 from kg.render import table
+from kg.sparql.text import Term
 
-if TYPE_CHECKING:
-    from kg.sparql.saved import SavedQuery
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Kind = Literal["solutions", "boolean", "graph", "update"]
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
@@ -36,8 +34,7 @@ EXTENSIONS = {
     ".srx": "xml",
     ".md": "md",
     ".txt": "table",
-    ".ttl": "turtle",
-    ".nt": "ntriples",
+    **{suffix: f.name for f in (TURTLE, NTRIPLES) for suffix in f.suffixes},
     ".jsonld": "json",
     ".rdf": "xml",
 }
@@ -89,35 +86,6 @@ def format_for_path(path: str) -> str | None:
     """The output format a file name asks for by its extension, if any."""
     dot = path.rfind(".")
     return EXTENSIONS.get(path[dot:].lower()) if dot >= 0 else None
-
-
-def describe_library(queries: Sequence[SavedQuery], fmt: str = "text") -> str:
-    """The library as `kg queries` prints it: blocks of text, or JSON."""
-    if fmt == "json":
-        documents = [
-            {
-                "name": q.name,
-                "title": q.title,
-                "question": q.question,
-                "parameters": [
-                    {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
-                    for p in q.parameters
-                ],
-                "examples": list(q.examples),
-                "limit": q.limit,
-                "file": q.source,
-            }
-            for q in queries
-        ]
-        return json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
-    blocks = []
-    for q in queries:
-        lines = [f"{q.name}  {q.title}", f"    {q.question}"]
-        lines += [f"    -p {p}  {p.doc}".rstrip() for p in q.parameters]
-        if q.limit is not None:
-            lines.append(f"    the first {q.limit} rows (--limit N, --all)")
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
 
 
 def choose_format(form: str | None, fmt: str | None, output: str | None, tty: bool) -> str:

@@ -1,6 +1,6 @@
 """Saved SPARQL queries: ``queries/*.rq`` -> SavedQuery, typed parameters, and running them
-on the embedded store or on a remote SPARQL 1.1 endpoint (through ``kg.load.http``, the
-client ``kg load`` uses: credentials for the endpoint's origin only, no redirect elsewhere).
+on a store the caller opened (``kg.store.embedded.open_store``); ``kg.sparql.endpoint`` runs
+them on a remote SPARQL 1.1 endpoint.
 
 A saved query's leading ``#`` lines are its header (queries/README.md)::
 
@@ -35,35 +35,26 @@ Parameters are bound, never spliced into the query text:
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError, UsageError
-from kg.load.remote import Remote, RemoteError, endpoints_for
 from kg.resources import QUERIES_DIR
-from kg.sparql.header import Parameter as Parameter
-from kg.sparql.header import ParamType as ParamType
-from kg.sparql.header import expand_iri as expand_iri
-from kg.sparql.header import parse_header as parse_header
-from kg.sparql.results import Results, Term, collect
-from kg.sparql.text import QUERY_FORMS as QUERY_FORMS
-from kg.sparql.text import UPDATE_WORDS as UPDATE_WORDS
-from kg.sparql.text import XSD as XSD
-from kg.sparql.text import declared_prefixes as declared_prefixes
-from kg.sparql.text import limit_spans, service_targets, without_service
-from kg.sparql.text import query_form as query_form
-from kg.sparql.text import sparql_term as sparql_term
-from kg.sparql.text import where_offset as where_offset
-from kg.sparql.text import with_values as with_values
-from kg.store.embedded import open_store, store_path
-
-T = TypeVar("T")
+from kg.sparql.header import Parameter, parse_header
+from kg.sparql.results import Results, collect
+from kg.sparql.text import (
+    Term,
+    declared_prefixes,
+    limit_spans,
+    query_form,
+    service_targets,
+    without_service,
+)
 
 
 class QuerySyntaxError(UsageError):
@@ -123,10 +114,21 @@ def load_file(path: Path) -> SavedQuery:
 
 def from_text(text: str, name: str = "query", source: str = "(query)") -> SavedQuery:
     """A query from its text; the header, if any, declares title, question and parameters."""
-    title, question, parameters, examples, description, limit = parse_header(text, source)
+    header = parse_header(text, source)
+    limit = header.limit
     if limit is not None and len(limit_spans(text, limit)) != 1:
         raise UsageError(f"{source}: declares Limit: {limit} but holds LIMIT {limit} not once")
-    return SavedQuery(name, text, title, question, parameters, examples, description, source, limit)
+    return SavedQuery(
+        name,
+        text,
+        header.title,
+        header.question,
+        header.parameters,
+        header.examples,
+        header.description,
+        source,
+        limit,
+    )
 
 
 def with_limit(query: SavedQuery, limit: int | None) -> SavedQuery:
@@ -242,76 +244,6 @@ def run_update(store: ox.Store, query: SavedQuery, bindings: Mapping[str, Term])
     return Results("update")
 
 
-@contextmanager
-def writable_store(path: Path) -> Iterator[ox.Store]:
-    """The built store opened for writing (only for ``--allow-update``).
-
-    kg.store.embedded opens stores read-only; this belongs there as
-    ``open_store(path, writable=True)``.
-    """
-    if not path.is_dir():
-        raise StoreError(f"no store at {path}: run `kg build` first (or pass --out DIR)")
-    try:
-        store = ox.Store(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {path} for writing: {exc}") from exc
-    yield store
-    store.flush()
-
-
-_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
-_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-
-
-def run_remote(
-    endpoint: str, query: SavedQuery, bindings: Mapping[str, Term], timeout: float = 120
-) -> Results:
-    """Run a query on a SPARQL 1.1 endpoint; parameters bound by a VALUES block.
-
-    ``endpoint`` is read as ``kg load`` reads it: a server root or a ``.../query`` URL gets
-    Oxigraph's layout (updates to ``.../update``); credentials come from KG_ENDPOINT_USER /
-    KG_ENDPOINT_PASSWORD or netrc, never from the command line, and go to that origin only:
-    the request goes through ``kg.load.http``, which refuses a redirect to another server.
-    The form comes from kg's lexer, which skips comments and strings (SPARQLWrapper's regex
-    read "dcterms:creator" in a note as CREATE and sent the query to the update endpoint).
-    """
-    urls = endpoints_for(endpoint)
-    remote = Remote(urls, timeout=timeout, retries=0, protocol="update")
-    form = query.form
-    if form == "UPDATE":
-        if bindings:
-            raise UsageError(f"{query.source}: parameters cannot be bound in an update")
-        _ask(urls.update, lambda: remote.update(query.text, idempotent=False))
-        return Results("update")
-    check_syntax(query)
-    graph = form in ("CONSTRUCT", "DESCRIBE")
-    text = with_values(query.text, bindings)
-    data, media_type = _ask(
-        urls.query, lambda: remote.query(text, _GRAPH_ACCEPT if graph else _RESULTS_ACCEPT)
-    )
-    try:
-        if graph:
-            rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return Results("graph", triples=tuple(q.triple for q in ox.parse(data, rdf_format)))
-        results_format = ox.QueryResultsFormat.from_media_type(media_type)
-        return collect(ox.parse_query_results(data, results_format or ox.QueryResultsFormat.JSON))
-    except (SyntaxError, ValueError) as exc:
-        raise StoreError(f"{urls.query} answered with results that cannot be read: {exc}") from exc
-
-
-def _ask(endpoint: str, send: Callable[[], T]) -> T:
-    """The request's answer; its failure as a usage error when the server rejects the query
-    (HTTP 400), else as a failure naming the endpoint."""
-    try:
-        return send()
-    except RemoteError as exc:
-        if exc.status == 400:
-            raise UsageError(f"{endpoint} rejected the query: {exc.message}") from exc
-        raise StoreError(f"{endpoint}: {exc.message}") from exc
-    except StoreError as exc:  # unreachable, timed out, TLS, a redirect elsewhere
-        raise StoreError(f"cannot query {endpoint}: {exc.message}") from exc
-
-
 # -- what the CLI calls -------------------------------------------------------------------
 
 
@@ -327,31 +259,47 @@ def prepare(
     return query, bind(query, given)
 
 
-def run(
-    query: SavedQuery,
-    bindings: Mapping[str, Term],
-    out_dir: Path,
-    endpoint: str | None = None,
-    allow_update: bool = False,
-    allow_service: bool = False,
-) -> Results:
-    """Run a bound query on the embedded store in ``out_dir``, or on ``endpoint``.
-
-    ``SERVICE`` is refused on the embedded store unless ``allow_service``; an endpoint
-    applies its own policy (``kg serve`` refuses it too, unless started with the flag)."""
+def refuse_update(query: SavedQuery, allow_update: bool) -> None:
+    """A usage error for an update unless ``allow_update``: kg query is read-only by default."""
     if query.form == "UPDATE" and not allow_update:
         raise UsageError(
             f"{query.source} is a SPARQL update and kg query is read-only by default: "
             "pass --allow-update to run it"
         )
-    if endpoint:
-        return run_remote(endpoint, query, bindings)  # checks the syntax first, once
+
+
+def check_for_store(query: SavedQuery, allow_service: bool = False) -> None:
+    """What the embedded store refuses, checked before it is opened (so no store is needed
+    to hear of it): ``SERVICE`` unless ``allow_service``, then a syntax error."""
     if not allow_service:
         refuse_service(query)
     check_syntax(query)
-    path = store_path(out_dir)
-    if query.form == "UPDATE":
-        with writable_store(path) as store:
-            return run_update(store, query, bindings)
-    with open_store(path) as store:
-        return run_local(store, query, bindings, allow_service=True)  # refused above
+
+
+def describe_library(queries: Sequence[SavedQuery], fmt: str = "text") -> str:
+    """The library as `kg queries` prints it: blocks of text, or JSON."""
+    if fmt == "json":
+        documents = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "question": q.question,
+                "parameters": [
+                    {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
+                    for p in q.parameters
+                ],
+                "examples": list(q.examples),
+                "limit": q.limit,
+                "file": q.source,
+            }
+            for q in queries
+        ]
+        return json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
+    blocks = []
+    for q in queries:
+        lines = [f"{q.name}  {q.title}", f"    {q.question}"]
+        lines += [f"    -p {p}  {p.doc}".rstrip() for p in q.parameters]
+        if q.limit is not None:
+            lines.append(f"    the first {q.limit} rows (--limit N, --all)")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)

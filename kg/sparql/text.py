@@ -1,7 +1,7 @@
 """The text of a SPARQL query, read with a small lexer: its form, its prefixes, where its
 WHERE group opens, and how parameters are written into it for a remote endpoint (a VALUES
-block of terms, each escaped so that no value can end it early). Split from kg.sparql.saved,
-which re-exports what it used to define.
+block of terms, each escaped so that no value can end it early). Pure: the bottom of
+kg.sparql, which the header, the results and the saved queries build on.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import UsageError
-from kg.sparql.results import Term
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # a value in a result or a binding
 XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_WORDS = tuple("INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH".split())
@@ -197,6 +197,12 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     return "".join(out) + text[last:]
 
 
+@dataclass(frozen=True)
+class _Scope:
+    closes_at: int  # the brace depth below which the sub-select has ended
+    names: set[str]  # the parameters it projects
+
+
 def _subselect_groups(text: str, params: Sequence[str]) -> list[tuple[int, list[str]]]:
     """(offset after the ``{`` of its WHERE group, parameters it projects) for each
     sub-select that projects parameters its enclosing sub-selects project too."""
@@ -205,7 +211,7 @@ def _subselect_groups(text: str, params: Sequence[str]) -> list[tuple[int, list[
     if index is None:
         return []
     found: list[tuple[int, list[str]]] = []
-    scopes: list[tuple[int, set[str]]] = [(0, set(params))]  # (depth it closes at, names)
+    scopes = [_Scope(0, set(params))]
     depth, i = 0, index + 1
     while i < len(tokens):
         token = tokens[i]
@@ -213,7 +219,7 @@ def _subselect_groups(text: str, params: Sequence[str]) -> list[tuple[int, list[
             depth += 1
         elif token.text == "}":
             depth -= 1
-            while len(scopes) > 1 and depth < scopes[-1][0]:
+            while len(scopes) > 1 and depth < scopes[-1].closes_at:
                 scopes.pop()
         elif token.kind == "word" and token.text.upper() == "SELECT" and depth > 0:
             projected: set[str] = set()
@@ -225,8 +231,8 @@ def _subselect_groups(text: str, params: Sequence[str]) -> list[tuple[int, list[
                     projected.add(t.text[1:])
                 star = star or (t.text == "*" and parens == 0)
                 i += 1
-            names = set(scopes[-1][1]) if star else scopes[-1][1] & projected
-            scopes.append((depth, names))
+            names = set(scopes[-1].names) if star else scopes[-1].names & projected
+            scopes.append(_Scope(depth, names))
             if i < len(tokens) and names:
                 found.append((tokens[i].end, [name for name in params if name in names]))
             continue  # the group's brace is read on the next turn

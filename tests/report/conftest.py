@@ -1,0 +1,35 @@
+"""Fixtures of the report's tests: the seeds built once, and their report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from htmlpage import Page, html_files, parse
+from kgtest import run
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    code, _, stderr = run("build", str(SEEDS), "-o", str(out))
+    assert code in (0, 1), stderr  # 1: some finding; the store is written either way
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(built: Path) -> Path:
+    code, stdout, stderr = run("report", "--out", str(built))
+    assert code == 0, stderr
+    folder = built / "report"
+    assert stdout.strip() == str(folder / "index.html")
+    assert "people" in stderr and "papers" in stderr
+    return folder
+
+
+@pytest.fixture(scope="session")
+def parsed(site: Path) -> dict[Path, Page]:
+    return {path: parse(path) for path in html_files(site)}
