@@ -41,7 +41,13 @@ from kg.read.parallel import parse_pages_in_parallel
 from kg.resources import ONTOLOGY_DIR, SHAPES_DIR
 from kg.shacl.report import Report, report_text, report_turtle, summary
 from kg.shacl.run import validate as validate_graph
-from kg.store.embedded import STORE_NAME, looks_like_a_store, store_path, writing_store
+from kg.store.embedded import (
+    BACKGROUND_MIN_BYTES,
+    STORE_NAME,
+    looks_like_a_store,
+    store_path,
+    writing_store,
+)
 
 Progress = Callable[[str], None]
 
@@ -141,6 +147,7 @@ def build(
     progress: Progress | None = None,
     seen: Seen | None = None,
     stage: Stage | None = None,
+    background_store_min_bytes: int = BACKGROUND_MIN_BYTES,
 ) -> BuildResult:
     """``kg build``: read, parse, merge and map the pages, then write every export, the
     embedded store, the diagnostics and the validation report into ``settings.out_dir``.
@@ -148,7 +155,9 @@ def build(
     The folder is replaced whole (kg.publish): at every instant it holds one build, the old
     or the new; a folder kg did not write is refused before any work. ``progress`` hears
     one line per stage, ``seen`` the input diagnostics as soon as they are known, and
-    ``stage`` wraps each stage (the benchmark measures them there). Nothing is written
+    ``stage`` wraps each stage (the benchmark measures them there). From
+    ``background_store_min_bytes`` of N-Quads on, the store fills in a second process
+    while the other exports are written. Nothing is written
     when no record could be read: an empty graph never replaces a good one.
     """
     target = resolved_target(settings.out_dir, "graph")
@@ -156,9 +165,8 @@ def build(
     with output_lock(target):
         claimed = claim(target, writes, "graph", lambda t: looks_like_a_store(t / STORE_NAME))
         remove_leftovers(target)
-        return _build_into(
-            target, paths, settings, claimed, validate, _Hooks(progress, seen, stage)
-        )
+        hooks = _Hooks(progress, seen, stage, background_store_min_bytes)
+        return _build_into(target, paths, settings, claimed, validate, hooks)
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,7 @@ class _Hooks:
     progress: Progress | None
     seen: Seen | None
     stage: Stage | None
+    background_store_min_bytes: int
 
     def say(self, message: str) -> None:
         if self.progress is not None:
@@ -212,7 +221,9 @@ def _build_into(
         pairs, union = ExportedLines(nquads), ExportedLines(ntriples)
         hooks.say("filling the embedded store")
         with hooks.timed("store, with turtle, trig, jsonld"):
-            with writing_store(store_path(staging), nquads, ntriples) as store_written:
+            store = store_path(staging)
+            background = hooks.background_store_min_bytes
+            with writing_store(store, nquads, ntriples, background) as store_written:
                 others = [f for f in FORMATS if f not in (NQUADS, NTRIPLES)]
                 write_exports(pairs, union, staging, prefixes, context, others)
                 text = "".join(f"{d}\n" for d in diagnostics)

@@ -19,7 +19,6 @@ ONTOLOGY = ROOT / "ontology"
 KG_NS = str(KG)
 
 
-
 @pytest.fixture(scope="module")
 def context() -> dict[str, Any]:
     with (ONTOLOGY / "context.jsonld").open(encoding="utf-8") as f:

@@ -16,7 +16,6 @@ ONTOLOGY = ROOT / "ontology"
 KG_NS = str(KG)
 
 
-
 def _declared_kg_terms(g: Graph) -> set[str]:
     """Local names of kg: IRIs that kg.ttl types (classes, properties, individuals)."""
     return {

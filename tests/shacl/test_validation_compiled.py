@@ -51,7 +51,6 @@ org:pku skos:notation "p\\u001cku" .
 """
 
 
-
 def assert_same(compiled: Report, reference: Report) -> None:
     """Equal reports; on failure, the results only one side has."""
     only_compiled = sorted(set(compiled.results) - set(reference.results), key=str)

@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from kgtest import build, run
 
 from kg.cli import main
+from kg.config import Settings
 from kg.export.formats import FORMATS, format_named
+from kg.pipeline import build as build_graph
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 KG = "https://w3id.org/kg/ns#"
 BASE = "https://kg.example.org/"
@@ -324,12 +326,9 @@ def test_an_interrupted_build_leaves_the_previous_output(
 def test_the_store_filled_in_a_second_process_is_the_same(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.store.embedded
-
-    monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)  # fork even for the seeds
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out), "--no-validate"])
-    assert result.exit_code == 0, result.output
+    settings = Settings(out_dir=out)  # a second process even for the seeds:
+    assert build_graph([SEEDS], settings, validate=False, background_store_min_bytes=0).written
     assert store_quads(out) == store_quads(built)
     for name in ("graph.nq", "graph.ttl", "graph.jsonld"):
         assert (out / name).read_bytes() == (built / name).read_bytes()
@@ -341,10 +340,8 @@ def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
     import multiprocessing
 
     import kg.export.files
-    import kg.store.embedded
 
     out, before = copy_of_output(built, tmp_path)
-    monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)
     write = kg.export.files.write_atomic_chunks
 
     def crash(path: Path, chunks: Iterable[str | bytes]) -> None:
@@ -353,8 +350,8 @@ def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
         write(path, chunks)
 
     monkeypatch.setattr(kg.export.files, "write_atomic_chunks", crash)
-    result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out)])
-    assert result.exit_code != 0
+    with pytest.raises(KeyboardInterrupt):  # the store fills in a second process meanwhile
+        build_graph([SEEDS], Settings(out_dir=out), background_store_min_bytes=0)
     assert multiprocessing.active_children() == []
     assert_unchanged(out, before, built)
 
@@ -364,9 +361,6 @@ def test_line_separators_in_text_survive_the_exports_written_from_files(
 ) -> None:
     """Turtle, TriG and JSON-LD are written from graph.nq/graph.nt read back line by line:
     a literal holding U+2028, U+0085 or U+001C must not be split there."""
-    import kg.store.embedded
-
-    monkeypatch.setattr(kg.store.embedded, "BACKGROUND_MIN_BYTES", 0)  # the path big graphs take
     text = (SEEDS / "003_1e15edc5c0b8441e.txt").read_text(encoding="utf-8")
     odd = text.replace("Graphix-T5", "Graph\u2028ix\u2029T5", 1)
     assert odd != text
@@ -374,8 +368,9 @@ def test_line_separators_in_text_survive_the_exports_written_from_files(
     pages.mkdir()
     (pages / "odd.txt").write_bytes(odd.encode("utf-8"))
     out = tmp_path / "out"
-    code, _, stderr = run("build", str(pages), "-o", str(out), "--no-validate")
-    assert code == 0, stderr
+    # the path big graphs take: the store in a second process, the rest from the files
+    built = build_graph([pages], Settings(out_dir=out), background_store_min_bytes=0)
+    assert built.written and not built.skipped
     quads = set(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
     titles = {q.object.value for q in quads if q.predicate.value.endswith("/title")}
     assert any("\u2028" in t and "\u2029" in t for t in titles), titles
