@@ -6,8 +6,6 @@ leaves the previous store whole; later commands open it read-only without re-par
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +14,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.processes import worker_pool
+from kg.publish import staging_beside, swap_in
 
 STORE_NAME = "store"
 
@@ -45,25 +44,17 @@ def write_store(path: Path, nquads: Path, union: Path) -> None:
     triples as graph.ttl, and the same answers locally and on a server that got it too.
     Loading from the files lets Oxigraph parse in Rust, with nothing more held in memory.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
-    stale = path.with_name(f".{path.name}.old-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
     try:
-        store = ox.Store(str(fresh))
-        load_file(store, nquads, ox.RdfFormat.N_QUADS)
-        load_file(store, union, ox.RdfFormat.N_TRIPLES)
-        store.flush()
-        store.optimize()
-        del store  # closes the database before the folder moves
-        if path.exists():
-            os.replace(path, stale)
-        os.replace(fresh, path)
+        with staging_beside(path) as fresh:  # the one stage-then-swap helper (kg.publish)
+            store = ox.Store(str(fresh))
+            load_file(store, nquads, ox.RdfFormat.N_QUADS)
+            load_file(store, union, ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            store.optimize()
+            del store  # closes the database before the folder moves
+            swap_in(fresh, path)
     except OSError as exc:
         raise StoreError(f"cannot write the store at {path}: {exc}") from exc
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(stale, ignore_errors=True)
 
 
 def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
