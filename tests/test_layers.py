@@ -1,7 +1,7 @@
 """The package layering contract (issue #15): imports go down the pipeline only, and nothing
 imports in a circle. Read from the source with ``ast``, so it needs no extra tool.
 
-    cli > report > pipeline > {export, load, shacl, sparql, store} > graph > read > basics
+    cli > report > pipeline > {export, cite, load, shacl, sparql, store} > graph > read > basics
 
 The basics (errors, diagnostics, config, resources, publish, processes, heap, render) import
 only each other. Packages on one level may use each other where that makes no cycle, between
@@ -25,6 +25,7 @@ LEVELS = {
     "read": 1,
     "graph": 2,
     "export": 3,
+    "cite": 3,
     "load": 3,
     "shacl": 3,
     "sparql": 3,

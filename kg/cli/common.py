@@ -48,6 +48,23 @@ def output_option(func: F) -> F:
     )(func)
 
 
+def param_option(help_text: str) -> Callable[[F], F]:
+    """``-p/--param NAME VALUE``, repeatable: the parameters of a saved query."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "-p",
+            "--param",
+            "params",
+            type=(str, str),
+            multiple=True,
+            metavar="NAME VALUE",
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
 def out_option(func: F) -> F:
     return click.option(
         "--out",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,13 +16,21 @@ from kg.cli.common import (
     default_paths,
     out_option,
     output_option,
+    param_option,
     progress,
     report_diagnostics,
     settings_options,
 )
 from kg.config import resolve
 from kg.errors import EXIT_FAILURE, EXIT_FINDINGS
-from kg.export.formats import DEFAULT, NAMES, format_for_path, format_named
+from kg.export.formats import (
+    CITATION_NAMES,
+    DEFAULT,
+    EXPORT_NAMES,
+    CitationFormat,
+    export_format_for_path,
+    export_format_named,
+)
 from kg.publish import write_atomic_chunks
 from kg.render import table
 
@@ -92,42 +102,133 @@ def build(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(NAMES),
-    show_default=f"guessed from -o, else {DEFAULT.name}",
-    help="RDF format.",
+    type=click.Choice(EXPORT_NAMES),
+    show_default=f"guessed from -o (.bib, .ris too), else {DEFAULT.name}",
+    help="RDF format, or a citation format (bibtex, csl-json, ris) for the papers.",
 )
 @output_option
 @out_option
 @click.option("--base-iri", help="Base IRI used for the short data prefixes.")
+@click.option("--person", metavar="NAME", help="Citations: the papers of this name as printed.")
+@click.option(
+    "--topic", metavar="CODE", help="Citations: the papers in this category (cs.CL, CL, cs)."
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Citations: the papers dated that day or later.",
+)
+@click.option(
+    "--query",
+    "query_name",
+    metavar="NAME|FILE.rq",
+    help="Citations: the papers a saved query returns (its first column of paper IRIs).",
+)
+@param_option("Bind a parameter of --query (repeatable).")
 def export(
-    fmt: str | None, output: Path | None, out_dir: Path | None, base_iri: str | None
+    fmt: str | None,
+    output: Path | None,
+    out_dir: Path | None,
+    base_iri: str | None,
+    person: str | None,
+    topic: str | None,
+    since: datetime | None,
+    query_name: str | None,
+    params: tuple[tuple[str, str], ...],
 ) -> None:
-    """Re-export the built store in an RDF format.
+    """Re-export the built store in an RDF format, or its papers as citations.
 
-    The output is byte-identical to the file kg build wrote in that format.
+    An RDF export is byte-identical to the file kg build wrote in that format. A citation
+    export (bibtex, csl-json, ris) holds every titled paper, or those that --person,
+    --topic, --since and --query select (all must hold), sorted by citation key; the same
+    graph gives the same bytes. Untitled papers are skipped, and that, inferred years and
+    an empty selection are told on stderr.
 
     \b
     Example:
       kg export --format nquads -o graph.nq
       kg export -o graph.jsonld
+      kg export -o papers.bib --person "Xingtai Lv"
+      kg export --format csl-json --topic cs.CL --since 2025-01-01 -o papers.json
     """
-    from kg.export.files import load_context, prefixes_for, stored_text
-    from kg.resources import ONTOLOGY_DIR
+    from kg.errors import UsageError
     from kg.store.embedded import open_store, store_path
 
     settings = resolve({"out_dir": out_dir, "base_iri": base_iri})
-    guessed = format_for_path(output) if output is not None and str(output) != "-" else None
-    chosen = format_named(fmt) if fmt else guessed or DEFAULT
-    with open_store(store_path(settings.out_dir)) as store:
-        pairs, union = stored_text(store)
-    prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
-    chunks = chosen.writer(pairs, union, prefixes, context)
-    if output is None or str(output) == "-":
+    to_stdout = output is None or str(output) == "-"
+    guessed = export_format_for_path(output) if output is not None and not to_stdout else None
+    chosen = export_format_named(fmt) if fmt else guessed or DEFAULT
+    selecting = [
+        option
+        for option, given in [
+            ("--person", person),
+            ("--topic", topic),
+            ("--since", since),
+            ("--query", query_name),
+            ("-p", params),
+        ]
+        if given
+    ]
+    if isinstance(chosen, CitationFormat):
+        if params and not query_name:
+            raise UsageError("-p binds a parameter of --query: give --query NAME too")
+        chunks = citation_chunks(chosen, settings.out_dir, person, topic, since, query_name, params)
+    else:
+        if selecting:
+            raise UsageError(
+                f"{', '.join(selecting)} select papers for a citation format "
+                f"({', '.join(CITATION_NAMES)}), not for {chosen.name}"
+            )
+        from kg.export.files import load_context, prefixes_for, stored_text
+        from kg.resources import ONTOLOGY_DIR
+
+        with open_store(store_path(settings.out_dir)) as store:
+            pairs, union = stored_text(store)
+        prefixes, context = prefixes_for(settings.base_iri), load_context(ONTOLOGY_DIR)
+        chunks = chosen.writer(pairs, union, prefixes, context)
+    if to_stdout:
         for chunk in chunks:  # streamed: a big graph is never one string in memory
             click.echo(chunk, nl=False)
     else:
+        assert output is not None
         write_atomic_chunks(output, chunks)
         click.echo(f"wrote {output}", err=True)
+
+
+def citation_chunks(
+    chosen: CitationFormat,
+    out_dir: Path,
+    person: str | None,
+    topic: str | None,
+    since: datetime | None,
+    query_name: str | None,
+    params: tuple[tuple[str, str], ...],
+) -> Iterator[str]:
+    """The selected papers of the store in a citation format; the notes go to stderr."""
+    from kg.cite.model import Selection
+    from kg.cite.read import query_papers, read_citations
+    from kg.sparql.saved import check_for_store, prepare, run_local
+    from kg.store.embedded import open_store, store_path
+
+    papers = None
+    if query_name:
+        saved, bindings = prepare(query_name, None, params)
+        check_for_store(saved)
+    with open_store(store_path(out_dir)) as store:
+        if query_name:
+            # the rows `kg query NAME` shows (its declared Limit included)
+            results = run_local(store, saved, bindings)
+            papers = query_papers(store, results, saved.source)
+        selection = Selection(person, topic, since.date() if since else None, papers)
+        cited = read_citations(store, selection)
+    for note in cited.notes:
+        progress(note)
+    if not cited.citations:
+        progress(f"no papers selected: the {chosen.name} output holds no entries")
+    else:
+        progress(f"{len(cited.citations)} papers as {chosen.name}")
+    return chosen.writer(cited.citations)
 
 
 @click.command(epilog=EXIT_CODES_HELP)

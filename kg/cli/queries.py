@@ -12,6 +12,7 @@ from kg.cli.common import (
     echo_data,
     out_option,
     output_option,
+    param_option,
     progress,
     stdout_is_terminal,
 )
@@ -38,15 +39,7 @@ def queries_command(fmt: str) -> None:
 
 @click.command("query", epilog=EXIT_CODES_HELP)
 @click.argument("name", required=False, metavar="NAME|FILE.rq")
-@click.option(
-    "-p",
-    "--param",
-    "params",
-    type=(str, str),
-    multiple=True,
-    metavar="NAME VALUE",
-    help="Bind a parameter the query's header declares (repeatable); typed from the header.",
-)
+@param_option("Bind a parameter the query's header declares (repeatable); typed from the header.")
 @click.option("-e", "--execute", "text", metavar="SPARQL", help="Run this query text instead.")
 @click.option(
     "--format",

@@ -1,6 +1,12 @@
-"""The RDF formats kg writes, as values: one frozen record per format (its name, the file
-kg build writes, its suffixes, media type, whether it holds named graphs, and its writer),
-and the look-ups by name and by file name. Everywhere a format is named, it comes from here.
+"""The formats kg writes, as values: one frozen record per format, and the look-ups by name
+and by file name. Everywhere a format is named, it comes from here.
+
+Two kinds, kept apart: ``Format`` (RDF: the file kg build writes, whether it holds named
+graphs, and a writer of the graph's text; ``FORMATS``, ``NAMES``, ``SUFFIXES``,
+``format_named``, ``format_for_path``) and ``CitationFormat`` (the papers as citations,
+issue #18: a writer of ``kg.cite`` citations; ``CITATION_FORMATS``). kg build writes the
+RDF formats only; kg export takes both (``EXPORT_NAMES``, ``export_format_named``,
+``export_format_for_path``).
 """
 
 from __future__ import annotations
@@ -8,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
 from kg.export.lines import Pair
+
+if TYPE_CHECKING:
+    from kg.cite.model import Citation
 
 # (pairs, union, prefixes, context) -> text chunks; see kg.export.lines for the input
 Writer = Callable[
@@ -109,3 +118,70 @@ def format_named(name: str) -> Format:
 def format_for_path(path: str | PurePath) -> Format | None:
     """The format a file name asks for by its suffix (case ignored), or None."""
     return _BY_SUFFIX.get(PurePath(path).suffix.lower())
+
+
+# -- citation formats (issue #18) -----------------------------------------------------------
+
+CitationWriter = Callable[[Iterable["Citation"]], Iterator[str]]
+
+
+@dataclass(frozen=True)
+class CitationFormat:
+    """One bibliography format. ``writer`` streams citations, one entry per chunk, and
+    writes a valid empty file for none. ``guessed`` says whether the suffixes name it in
+    a file name (``.json`` is JSON-LD's: CSL-JSON is asked for by name)."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    media_type: str
+    guessed: bool
+    writer: CitationWriter
+
+
+def _bibtex(citations: Iterable[Citation]) -> Iterator[str]:
+    from kg.cite.bibtex import bibtex_chunks
+
+    return bibtex_chunks(citations)
+
+
+def _csl(citations: Iterable[Citation]) -> Iterator[str]:
+    from kg.cite.csl import csl_chunks
+
+    return csl_chunks(citations)
+
+
+def _ris(citations: Iterable[Citation]) -> Iterator[str]:
+    from kg.cite.ris import ris_chunks
+
+    return ris_chunks(citations)
+
+
+BIBTEX = CitationFormat("bibtex", (".bib",), "application/x-bibtex", True, _bibtex)
+CSL_JSON = CitationFormat(
+    "csl-json", (".json",), "application/vnd.citationstyles.csl+json", False, _csl
+)
+RIS = CitationFormat("ris", (".ris",), "application/x-research-info-systems", True, _ris)
+
+CITATION_FORMATS = (BIBTEX, CSL_JSON, RIS)
+CITATION_NAMES = tuple(f.name for f in CITATION_FORMATS)
+EXPORT_NAMES = NAMES + CITATION_NAMES  # what kg export --format takes
+
+_EXPORT_BY_NAME: dict[str, Format | CitationFormat] = {
+    **_BY_NAME,
+    **{f.name: f for f in CITATION_FORMATS},
+}
+_CITATION_BY_SUFFIX = {s: f for f in CITATION_FORMATS if f.guessed for s in f.suffixes}
+
+
+def export_format_named(name: str) -> Format | CitationFormat:
+    """The RDF or citation format of that name; an unknown name is a usage error."""
+    found = _EXPORT_BY_NAME.get(name)
+    if found is None:
+        raise UsageError(f"unknown format {name!r} (use one of {', '.join(EXPORT_NAMES)})")
+    return found
+
+
+def export_format_for_path(path: str | PurePath) -> Format | CitationFormat | None:
+    """The format a file name asks for: an RDF format, else ``.bib`` or ``.ris``."""
+    suffix = PurePath(path).suffix.lower()
+    return _BY_SUFFIX.get(suffix) or _CITATION_BY_SUFFIX.get(suffix)
