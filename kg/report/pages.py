@@ -4,10 +4,11 @@ page lives, links, paper lists and author lines (pure: values -> HTML)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from kg.graph.vocab import PREFIXES
+from kg.report.bib import Entry, cited, download_link, entry_block
 from kg.report.data import Paper, Site, Topic
 from kg.report.html import (
     Links,
@@ -39,6 +40,7 @@ class Context:
     by_agent: dict[str, list[Paper]]  # each list in date order
     by_topic: dict[str, list[Paper]]
     by_page: dict[str, list[Paper]]  # the papers each source page lists
+    bibtex: dict[str, Entry] = field(default_factory=dict)  # paper IRI -> its BibTeX entry
 
 
 def topic_name(topic: Topic) -> str:
@@ -63,7 +65,9 @@ def page_paths(site: Site) -> dict[str, str]:
     return dict(sorted(paths.items()))
 
 
-def make_context(site: Site, prefixes: dict[str, str]) -> Context:
+def make_context(
+    site: Site, prefixes: dict[str, str], bibtex: Mapping[str, Entry] | None = None
+) -> Context:
     labels = dict(site.concept_labels)
     labels.update({iri: topic_name(t) for iri, t in site.topics.items()})
     labels.update({iri: a.name for iri, a in site.agents.items()})
@@ -79,7 +83,8 @@ def make_context(site: Site, prefixes: dict[str, str]) -> Context:
         for topic in paper.topics:
             by_topic[topic].append(paper)
     links = Links(page_paths(site), prefixes, labels)
-    return Context(site, links, dict(by_agent), dict(by_topic), dict(by_page))
+    entries = dict(sorted((bibtex or {}).items()))
+    return Context(site, links, dict(by_agent), dict(by_topic), dict(by_page), entries)
 
 
 def source_anchor(file: str) -> str:
@@ -117,6 +122,11 @@ def paper_items(ctx: Context, papers: Sequence[Paper], depth: int, me: str = "")
             f'<span class="authors">{author_line(ctx, p, depth, me)}</span> {topics} {code}</li>'
         )
     return '<ol class="papers" reversed>\n' + "\n".join(items) + "\n</ol>\n"
+
+
+def papers_bibtex(ctx: Context, iri: str, papers: Sequence[Paper]) -> str:
+    """A link to the ``.bib`` file of the papers a person or topic page lists."""
+    return download_link(cited(ctx.bibtex, papers), ctx.links.paths.get(iri, ""), len(papers))
 
 
 def year_columns(papers: Sequence[Paper]) -> list[int]:
@@ -210,7 +220,9 @@ def topic_page(ctx: Context, topic: Topic) -> str:
             "code",
         )
         body += section(
-            f"Papers ({len(papers)}, newest first)", paper_items(ctx, papers, depth), "papers"
+            f"Papers ({len(papers)}, newest first)",
+            papers_bibtex(ctx, topic.iri, papers) + paper_items(ctx, papers, depth),
+            "papers",
         )
     kind = "Ambiguous topic" if topic.ambiguous else "Topic"
     return page(topic_name(topic), body, depth, "topics.html", topic.iri, kind)
@@ -272,6 +284,10 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     )
     if paper.abstract:
         body += section("Abstract", f'<p class="abstract">{e(paper.abstract)}</p>\n', "abstract")
+    entry = ctx.bibtex.get(paper.iri)
+    if entry and paper.iri in ctx.links.paths:
+        block = entry_block(entry.text, ctx.links.paths[paper.iri], entry.citation.key)
+        body += section("BibTeX", block, "bibtex")
     rows = [
         [
             f'<a href="../index.html#{source_anchor(x.file)}">{e(x.file)}</a>',

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from kg.report.data import Agent, Paper
 from kg.report.html import definition_list, e, page, plural, section, table
-from kg.report.pages import Coauthor, Context, coauthors, paper_items, source_anchor, year_columns
+from kg.report.pages import (
+    Coauthor,
+    Context,
+    coauthors,
+    paper_items,
+    papers_bibtex,
+    source_anchor,
+    year_columns,
+)
 from kg.report.svg import Node, network_svg, stacked_chart
 
 MAX_NETWORK = 40  # co-authors drawn around a person
@@ -46,7 +54,7 @@ def person_page(ctx: Context, agent: Agent) -> str:
         body += section("Topics over time", _topics_over_time(ctx, papers), "topics")
         body += section(
             f"Papers ({len(papers)}, newest first)",
-            paper_items(ctx, papers, depth, agent.iri),
+            papers_bibtex(ctx, agent.iri, papers) + paper_items(ctx, papers, depth, agent.iri),
             "papers",
         )
         rows = [[ctx.links.to(c.iri, depth), e(c.shared)] for c in partners]

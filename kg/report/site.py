@@ -5,12 +5,13 @@ description) and the validation report; the query gallery runs every saved query
 ontology and the shapes are documented from ``ontology/kg.ttl`` and ``shapes/*.ttl``.
 
 The site is plain HTML5 and CSS with inline SVG charts; ``report/assets/report.js`` only
-adds hover highlighting and table filters. Nothing is fetched from the network. The same
-store (and validation report) always gives byte-identical files, and the folder is
-replaced in one rename, so an interrupted run leaves the previous report whole.
+adds hover highlighting, table filters and the BibTeX copy buttons. Paper, person and topic
+pages link ``.bib`` files written beside them (``bib``, issue 18). Nothing is fetched from
+the network. The same store (and validation report) always gives byte-identical files, and
+the folder is replaced in one rename, so an interrupted run leaves the previous report whole.
 
-Reading (store, files) and writing happen here and in ``from_store``; the other modules of
-the package are pure renderers.
+Reading (store, files) and writing happen here, in ``from_store`` and in
+``bib.read_entries``; the other modules of the package are pure renderers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from rdflib import Graph
 from kg.errors import KgError, UsageError
 from kg.graph.vocab import PREFIXES
 from kg.publish import output_lock, remove_leftovers, resolved_target, staging_beside, swap_in
+from kg.report.bib import bib_files, read_entries
 from kg.report.data import Site
 from kg.report.docs import TurtleFile, ontology_page, shapes_page
 from kg.report.from_store import load_site
@@ -94,10 +96,12 @@ def render_report(out_dir: Path) -> Rendered:
     with open_store(store_path(out_dir)) as store:
         site = load_site(store)
         runs = run_gallery(store)
+        entries = read_entries(store)
     prefixes = prefixes_for_site(site)
-    ctx = make_context(site, prefixes)
+    ctx = make_context(site, prefixes, entries)
     validation = read_validation(out_dir)
     pages = render_pages(ctx, runs, validation, read_ontology(), read_shapes())
+    pages.update(bib_files(entries, ctx.links.paths, {**ctx.by_agent, **ctx.by_topic}))
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     for name in ASSETS:
         files[f"assets/{name}"] = (ASSETS_DIR / name).read_bytes()

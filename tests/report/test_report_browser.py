@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -137,3 +138,44 @@ def test_browser_renders_the_site_offline(
         assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == size
         assert len(data) > 20_000, f"{name} looks blank"
     print(f"browser test: {time.monotonic() - started:.1f} s")
+
+
+CLICK_COPY = """<script>
+window.addEventListener("load", function () {
+  document.querySelector("button.copy").click();
+  setTimeout(function () {
+    document.body.setAttribute("data-selection", String(window.getSelection()));
+  }, 500);
+});
+</script>
+</body>"""
+
+
+def test_browser_copies_a_paper_bibtex(chromium: str, site: Path, tmp_path: Path) -> None:
+    """Issue 18: report.js shows the copy button of a paper's BibTeX, and a click copies the
+    entry (the Clipboard API) or, where the browser refuses that (headless, file://), selects
+    it for Ctrl+C; either way without a console message. The click comes from a script added
+    to a copy of the page."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = next(
+        p
+        for p in sorted((copy / "papers").glob("*.html"))
+        if 'data-copy="bibtex-entry"' in p.read_text(encoding="utf-8")
+    )
+    entry = page.with_suffix(".bib").read_text(encoding="utf-8").strip()
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", CLICK_COPY), encoding="utf-8")
+    visit = browse(
+        chromium, tmp_path / "profile", page.as_uri(), "--dump-dom", "--virtual-time-budget=5000"
+    )
+    assert not visit.console, visit.console
+    button = re.search(r"<button[^>]*data-copy=\"bibtex-entry\"[^>]*>", visit.dom)
+    assert button and " hidden" not in button.group(0), "report.js did not show the button"
+    state = re.search(r'data-state="(copied|selected)"', button.group(0))
+    assert state, f"the click did nothing: {button.group(0)}"
+    status = re.search(r'<span class="copy-status"[^>]*>([^<]+)</span>', visit.dom)
+    assert status and status.group(1).strip()
+    if state.group(1) == "selected":
+        selected = re.search(r'<body data-selection="([^"]*)"', visit.dom)
+        assert selected and html.unescape(selected.group(1)).strip() == entry
