@@ -157,3 +157,13 @@ def test_find_pages_sorts_and_filters(tmp_path: Path, write_page: WritePage) -> 
 def test_find_pages_of_a_missing_path(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         find_pages([tmp_path / "missing"])
+
+
+def test_a_small_page_with_an_escape_sequence_in_a_title_is_text(
+    tmp_path: Path, write_page: WritePage
+) -> None:
+    """Issue #14: a title holding ``\\e]0;…\\a\\e[2J`` made a short page look binary, and
+    its good records were lost with it; the reader strips the controls instead."""
+    text = "CLJan 6, 2023\nEvil \x1b]0;owned\x07\x1b[2J Title\nAnn Lee\nAn abstract.\n"
+    page = read_page(write_page(tmp_path, text, name="evil.txt"))
+    assert page.lines and not any("binary" in d.message for d in page.diagnostics)
