@@ -168,3 +168,43 @@ def oxigraph_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Start
 def oxigraph_server(oxigraph_factory: StartOxigraph) -> str:
     """The root URL (``http://127.0.0.1:PORT``) of a fresh, empty Oxigraph server."""
     return oxigraph_factory().url
+
+
+# -- a real Virtuoso server on loopback for the session (issue 20) --------------------------
+
+from virtuosotest import BINARY as VIRTUOSO_BINARY  # noqa: E402
+from virtuosotest import VirtuosoServer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """One Virtuoso 7 (Debian's ``virtuoso-opensource-7``) for the whole session, on its own
+    database folder and loopback ports; stopped (terminate, then kill) at the end.
+
+    A ``VirtuosoServer``: ``base``, ``sparql`` (anonymous, read-only), ``sparql_auth`` and
+    ``graph_store_auth`` (Digest), ``user``/``password`` (dba) and ``isql(sql) -> str``.
+    Tests share it: use graph IRIs of their own and drop what they leave.
+    """
+    import virtuosotest
+
+    from kg.store.serve import free_port
+
+    if not virtuosotest.installed():
+        pytest.skip(
+            f"Virtuoso is not installed ({VIRTUOSO_BINARY}, {virtuosotest.ISQL}): "
+            "apt-get install virtuoso-opensource-7 (CI does)"
+        )
+    folder = tmp_path_factory.mktemp("virtuoso")
+    errors: list[str] = []
+    for attempt in range(3):  # a free port can be taken between probe and bind
+        try:
+            server = virtuosotest.start(folder / f"db{attempt}", free_port(), free_port())
+        except RuntimeError as exc:
+            errors.append(str(exc))
+            continue
+        try:
+            yield server
+        finally:
+            server.stop()
+        return
+    pytest.fail("Virtuoso did not start:\n" + "\n".join(errors))

@@ -54,6 +54,13 @@ if TYPE_CHECKING:
     "stores whose default graph already is the union of all graphs (GraphDB, Virtuoso).",
 )
 @click.option(
+    "--union-graph/--no-union-graph",
+    default=None,
+    help="Also load the deduplicated union into the named graph <base>graph/union, which "
+    "`kg query --endpoint` then reads as its default graph, so queries count each triple "
+    "once on every store. [default: with --no-default-graph]",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
     default=60.0,
@@ -83,6 +90,7 @@ def load(
     dry_run: bool,
     force: bool,
     default_graph: bool,
+    union_graph: bool | None,
     timeout: float,
     retries: int,
     chunk_size: int,
@@ -100,7 +108,9 @@ def load(
     to finish (it first drops the temporary graphs the failed run left).
 
     Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or from the netrc file
-    (NETRC, default ~/.netrc), never from the command line. Exit code 1: a count differs
+    (NETRC, default ~/.netrc), never from the command line. They answer the server's Basic
+    or Digest challenge; KG_ENDPOINT_AUTH=basic sends them as Basic with every request,
+    unasked. Exit code 1: a count differs
     on the server; 3: the server is unreachable or failed.
 
     \b
@@ -111,6 +121,7 @@ def load(
               --graph-store http://localhost:3030/kg/data --update http://localhost:3030/kg/update
     """
     from kg.errors import StoreError
+    from kg.graph.identity import Iris
     from kg.load.endpoints import endpoints_for
     from kg.load.http import Remote, label
     from kg.load.remote import Event, Status, plan
@@ -119,12 +130,16 @@ def load(
 
     settings = resolve({"out_dir": out_dir})
     endpoints = endpoints_for(endpoint, graph_store, update_url)
+    wanted = not default_graph if union_graph is None else union_graph
+    union = Iris(settings.base_iri).union_graph if wanted else None
     with open_store(store_path(settings.out_dir)) as store:
         if dry_run:
-            planned = plan(store, endpoints, protocol, chunk_size, default_graph)
+            planned = plan(store, endpoints, protocol, chunk_size, default_graph, union)
             click.echo(render_plan(planned), nl=False)
             return
-        remote = Remote(endpoints, timeout=timeout, retries=retries, protocol=protocol)
+        remote = Remote(
+            endpoints, timeout=timeout, retries=retries, protocol=protocol, warn=progress
+        )
 
         def show(event: Event) -> None:
             if event.kind == "clean":
@@ -142,6 +157,7 @@ def load(
             chunk_size=chunk_size,
             force=force,
             default_graph=default_graph,
+            union_graph=union,
             on_event=show,
         )
     rows = [[label(r.graph), r.triples, r.server, r.status.value] for r in report.results]

@@ -82,6 +82,12 @@ class Iris:
     def statistics_graph(self) -> str:
         return f"{self.base}graph/statistics"
 
+    @property
+    def union_graph(self) -> str:
+        """The deduplicated union as a named graph on a server (``kg load``), which
+        ``kg query --endpoint`` asks as its default graph (issue 20)."""
+        return f"{self.base}graph/union"
+
     def statistics(self, table: str, key: str = "") -> str:
         """A statistics table (qb:DataSet), or one observation in it when key is given."""
         return f"{self.base}statistics/{table}" + (f"/{key}" if key else "")

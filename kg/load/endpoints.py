@@ -3,10 +3,12 @@ Graph Store) from the one a user gives, credentials from the environment or netr
 HTTP errors every remote command reports.
 
 Credentials come from ``KG_ENDPOINT_USER`` / ``KG_ENDPOINT_PASSWORD`` or a netrc file
-(``NETRC`` or ``~/.netrc``), never from the command line, and go only to the origin (scheme,
-host and port) of the URL given: a redirect to another origin is refused (issue #14), so
-neither the credentials nor the query reach a host nobody named. HTTPS, proxies
-(``https_proxy``/``no_proxy``) and CA bundles (``SSL_CERT_FILE``) are the standard library's.
+(``NETRC`` or ``~/.netrc``), never from the command line. They are sent when the server asks
+(a Basic or Digest challenge), or with every request as Basic when ``KG_ENDPOINT_AUTH=basic``
+(issue 20), and go only to the origin (scheme, host and port) of the URL given: a redirect
+to another origin is refused (issue #14), so neither the credentials nor the query reach a
+host nobody named. HTTPS, proxies (``https_proxy``/``no_proxy``) and CA bundles
+(``SSL_CERT_FILE``) are the standard library's.
 """
 
 from __future__ import annotations
@@ -162,19 +164,101 @@ class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+AUTH_MODES = ("challenge", "basic")
+
+
+def auth_mode(environ: Mapping[str, str] | None = None) -> str:
+    """``KG_ENDPOINT_AUTH``: ``challenge`` (the default) sends credentials only when the
+    server asks, answering its Basic or Digest challenge; ``basic`` sends them as Basic with
+    every request, unasked (for a server that answers 403 or 404 instead of asking)."""
+    env = os.environ if environ is None else environ
+    mode = (env.get("KG_ENDPOINT_AUTH") or "challenge").strip().lower()
+    if mode not in AUTH_MODES:
+        raise UsageError(f"KG_ENDPOINT_AUTH must be one of {', '.join(AUTH_MODES)}, got {mode!r}")
+    return mode
+
+
+class BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    """Answers a Basic challenge; leaves other schemes alone (the standard one raises
+    ``ValueError`` on a Digest challenge the Digest handler declined)."""
+
+    def http_error_auth_reqed(
+        self,
+        authreq: str,
+        host: str,
+        req: urllib.request.Request,
+        headers: http.client.HTTPMessage,
+    ) -> None:
+        challenges = headers.get_all(authreq) or []
+        if any(c.split(None, 1)[0].lower() == "basic" for c in challenges if c.strip()):
+            return super().http_error_auth_reqed(authreq, host, req, headers)  # the response
+        return None
+
+
+class DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Answers a Digest challenge (RFC 7616) and then signs the next requests to the same
+    origin with that challenge's nonce (a new nonce count each), so that a request body is
+    not sent twice, once refused and once signed; a stale nonce is simply challenged again.
+    Other schemes are left to the Basic handler (the standard one rejects them)."""
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._last: dict[tuple[str, str, int | None], str] = {}
+        self.retried = 0  # the standard handler's count, reset after each answer
+
+    def http_error_auth_reqed(  # type: ignore[override]  # typeshed says it returns None
+        self,
+        auth_header: str,
+        host: str,
+        req: urllib.request.Request,
+        headers: http.client.HTTPMessage,
+    ) -> http.client.HTTPResponse | None:
+        challenges = headers.get_all(auth_header) or []
+        for challenge in challenges:
+            if challenge.strip() and challenge.split(None, 1)[0].lower() == "digest":
+                if self.retried >= 2:  # signed twice, refused twice: wrong credentials
+                    return None
+                self.retried += 1
+                answer: http.client.HTTPResponse | None = self.retry_http_digest_auth(
+                    req, challenge
+                )
+                return answer
+        return None
+
+    def retry_http_digest_auth(
+        self, req: urllib.request.Request, auth: str
+    ) -> http.client.HTTPResponse | None:
+        self._last[origin(req.full_url)] = auth
+        answer: http.client.HTTPResponse | None = super().retry_http_digest_auth(req, auth)
+        return answer
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        challenge = self._last.get(origin(req.full_url))
+        if challenge is not None and not req.has_header(self.auth_header):
+            items = urllib.request.parse_http_list(challenge.split(None, 1)[1])
+            signed = self.get_authorization(req, urllib.request.parse_keqv_list(items))
+            if signed:
+                req.add_unredirected_header(self.auth_header, f"Digest {signed}")
+        return req
+
+    https_request = http_request
+
+
 def opener(urls: Sequence[str], environ: Mapping[str, str] | None) -> urllib.request.OpenerDirector:
-    """An opener that sends Basic credentials with the first request to each endpoint's
-    origin (and answers a Digest challenge), and never leaves that origin on a redirect."""
+    """An opener that answers a Basic or Digest challenge from each endpoint's origin with
+    that origin's credentials (and sends Basic unasked with ``KG_ENDPOINT_AUTH=basic``), and
+    never leaves that origin on a redirect."""
+    unasked = auth_mode(environ) == "basic"
     passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
     for url in urls:
         found = credentials_for(url, environ)
         if found is not None:  # the origin's root: a redirect within the origin keeps them
             passwords.add_password(
-                None, _root(url), found.user, found.password, is_authenticated=True
+                None, _root(url), found.user, found.password, is_authenticated=unasked
             )
     handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.HTTPBasicAuthHandler(passwords),
-        urllib.request.HTTPDigestAuthHandler(passwords),
+        BasicAuth(passwords),
+        DigestAuth(passwords),
         SameOriginRedirects(),
     ]
     if any(url.startswith("https:") for url in urls):  # one verifying context, built once

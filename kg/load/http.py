@@ -22,6 +22,12 @@ from kg.errors import StoreError, UsageError
 from kg.export.formats import NTRIPLES
 from kg.graph.vocab import KG
 from kg.load.endpoints import ConnectionFailed, Endpoints, RemoteError, opener
+from kg.load.paging import (
+    bucket_counts_query,
+    bucket_query,
+    count_query,
+    page_query,
+)
 
 TMP_PREFIX = "urn:x-kg:load-tmp:"
 DEFAULT_GRAPH = ""  # the name kg gives the default graph
@@ -80,6 +86,7 @@ class Remote:
         backoff: float = 0.5,
         protocol: str = "auto",
         environ: Mapping[str, str] | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         if protocol not in PROTOCOLS:
             raise UsageError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {protocol!r}")
@@ -95,6 +102,8 @@ class Remote:
         urls = {endpoints.query, endpoints.update, endpoints.graph_store or endpoints.query}
         self._opener = opener(sorted(urls), environ)
         self.requests = 0
+        self.warn = warn or (lambda _: None)  # said once: the server cuts its answers
+        self.cut_at: int | None = None
 
     # one request, retried
 
@@ -109,7 +118,7 @@ class Remote:
                 if exc.code in (401, 403):
                     message += (
                         " (credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, "
-                        "or from ~/.netrc)"
+                        "or from ~/.netrc; KG_ENDPOINT_AUTH=basic sends them unasked)"
                     )
                 error: StoreError = RemoteError(message, exc.code)
                 retry = exc.code in (_RETRY if idempotent else _NOT_PROCESSED)
@@ -146,11 +155,13 @@ class Remote:
         with self._open(url, data, headers, method) as response:
             return response.read()
 
-    def query(self, query: str, accept: str) -> Answer:
-        """Any query's answer, for the caller to parse (``kg query``)."""
+    def query(self, query: str, accept: str, default_graphs: Sequence[str] = ()) -> Answer:
+        """Any query's answer, for the caller to parse (``kg query``); ``default_graphs``
+        go as the protocol's ``default-graph-uri`` (the graphs merged into the default graph)."""
 
         def send() -> Answer:
-            form = urllib.parse.urlencode({"query": query}).encode()
+            fields = [("query", query), *(("default-graph-uri", g) for g in default_graphs)]
+            form = urllib.parse.urlencode(fields).encode()
             headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
             with self._open(self.endpoints.query, form, headers) as response:
                 media_type = (response.headers.get("Content-Type") or "").split(";")[0]
@@ -223,10 +234,21 @@ class Remote:
         self.use_graph_store = False
         return False
 
-    def content(self, graph: str) -> Content:
-        """The triple count and content hash of a graph on the server, streamed."""
+    def content(self, graph: str, expected: int | None = None) -> Content:
+        """The triple count and content hash of a graph on the server, streamed.
+
+        ``expected`` is its triple count there: when the answer is shorter, the server cut
+        it (issue 20), and the graph is read again in buckets that each fit in one answer.
+        """
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        form = urllib.parse.urlencode({"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"})
+        whole = self._construct(graph, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
+        if expected is None or whole.triples >= expected or whole.triples == 0:
+            return whole
+        self._cut(whole.triples)
+        return self._content_in_buckets(graph, expected, whole.triples)
+
+    def _construct(self, graph: str, query: str) -> Content:
+        form = urllib.parse.urlencode({"query": query})
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": NTRIPLES.media_type,
@@ -240,6 +262,58 @@ class Remote:
                     raise RemoteError(f"the server sent unreadable N-Triples: {exc}") from exc
 
         return self._call(f"download of {label(graph)}", send)
+
+    def _content_in_buckets(self, graph: str, expected: int, cap: int) -> Content:
+        """The graph's content read bucket by bucket (``kg.load.paging``), each checked
+        against its count; the hashes add up (the content hash is a sum)."""
+        # each bucket costs a full scan of the graph on the server: past 16 buckets,
+        # reloading the graph is cheaper than proving it unchanged (then: no hash)
+        rows = self.select(bucket_counts_query(graph, 1))
+        buckets = {row["b"]: int(row["n"]) for row in rows if "b" in row}
+        if max(buckets.values(), default=0) >= cap:
+            self.warn(f"{label(graph)}: too big to compare in parts; it is sent again")
+            return Content(expected, None)
+        total = count = 0
+        moot = sum(buckets.values()) != expected  # a blank node (STR fails) or a change
+        for bucket, size in sorted(buckets.items()):
+            part = self._construct(graph, bucket_query(graph, bucket))
+            if part.triples != size:
+                raise RemoteError(
+                    f"download of {label(graph)}: the server cut a part of {size} triples "
+                    f"at {part.triples} (raise its result limit: Virtuoso's ResultSetMaxRows)"
+                )
+            count += part.triples
+            moot = moot or part.hash is None
+            total += int(part.hash or "0", 16)
+        return Content(count, None if moot else f"{total % 2**128:032x}")
+
+    def _cut(self, rows: int) -> None:
+        if self.cut_at is None:
+            self.cut_at = rows
+            self.warn(
+                f"the server cut an answer at {rows} rows (Virtuoso: ResultSetMaxRows); "
+                "reading it again in parts"
+            )
+
+    def count_rows(self, query: str) -> int:
+        """How many rows a SELECT query has (``kg.load.paging.count_query``)."""
+        rows = self.select(count_query(query))
+        return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
+
+    def select_all(self, query: str) -> list[dict[str, str]]:
+        """Every row of a SELECT query whose ``ORDER BY`` fixes its order, even where the
+        server cuts answers short: count, then page (issue 20)."""
+        rows = self.select(query)
+        if not rows:
+            return rows
+        total = self.count_rows(query)
+        if len(rows) >= total:
+            return rows
+        self._cut(len(rows))
+        size = len(rows)
+        for offset in range(size, total, size):
+            rows += self.select(page_query(query, offset, size))
+        return rows
 
     def counts(self, graphs: Sequence[str]) -> dict[str, int]:
         """Triple count of each graph on the server (0 when it has none)."""
@@ -258,17 +332,23 @@ class Remote:
         return found
 
     def temp_graphs(self) -> list[str]:
-        rows = self.select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
-            f'FILTER STRSTARTS(STR(?g), "{TMP_PREFIX}") }}'
+        """The temporary graphs an interrupted run left. Listed by their triples, which
+        every store answers (Virtuoso has no empty graphs and answers ``GRAPH ?g { }`` with
+        nothing, issue 20), and by ``GRAPH ?g { }`` for the stores that keep empty graphs."""
+        tmp = f'FILTER STRSTARTS(STR(?g), "{TMP_PREFIX}")'
+        rows = self.select_all(
+            f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} {tmp} }} "
+            f"UNION {{ GRAPH ?g {{ }} {tmp} }} }} ORDER BY ?g"
         )
-        return sorted(row["g"] for row in rows if "g" in row)
+        return sorted({row["g"] for row in rows if "g" in row})
 
     def page_graphs(self) -> list[str]:
         """Graphs on the server that describe a source page of ours (MODEL.md: a page's IRI
         is its graph's IRI)."""
         page = str(KG.SourcePage)
-        rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a <{page}> }} }}")
+        rows = self.select_all(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a <{page}> }} }} ORDER BY ?g"
+        )
         return [row["g"] for row in rows if "g" in row]
 
     def drop(self, graphs: Sequence[str]) -> None:

@@ -65,6 +65,20 @@ def local_graphs(store: ox.Store) -> list[LocalGraph]:
     return [LocalGraph(name, counts[name]) for name in sorted(counts, key=lambda n: (not n, n))]
 
 
+def _to_send(
+    store: ox.Store, default_graph: bool, union_graph: str | None
+) -> tuple[list[LocalGraph], dict[str, str]]:
+    """The graphs to load, and where each one's triples are read here: ``union_graph`` (the
+    default graph under a name of its own, which ``kg query --endpoint`` asks) reads the
+    local default graph (issue 20)."""
+    graphs = local_graphs(store)
+    chosen = [g for g in graphs if default_graph or g.name != DEFAULT_GRAPH]
+    if union_graph is None:
+        return chosen, {}
+    union = [LocalGraph(union_graph, g.triples) for g in graphs if g.name == DEFAULT_GRAPH]
+    return chosen + union, {union_graph: DEFAULT_GRAPH}
+
+
 def _rows(store: ox.Store, query: str) -> list[tuple[str, int]]:
     """(graph IRI or "" when ?g is unbound, count) for each row with a count above 0."""
     solutions = store.query(query)
@@ -137,16 +151,18 @@ def load(
     chunk_size: int = DEFAULT_CHUNK,
     force: bool = False,
     default_graph: bool = True,
+    union_graph: str | None = None,
     on_event: Callable[[Event], None] | None = None,
 ) -> LoadReport:
     """Replace every graph of ``store`` on the server; never raises for server failures:
     the report says which graphs got loaded and carries the error.
 
     ``default_graph=False`` leaves the server's default graph alone (for stores whose
-    default graph is already the union of the named graphs)."""
+    default graph is already the union of the named graphs). ``union_graph`` also loads the
+    default graph (the deduplicated union) into that named graph."""
     say = on_event or (lambda _: None)
     started = time.perf_counter()
-    graphs = [g for g in local_graphs(store) if default_graph or g.name != DEFAULT_GRAPH]
+    graphs, sources = _to_send(store, default_graph, union_graph)
     report = LoadReport([GraphResult(g.name, g.triples) for g in graphs])
     results = {r.graph: r for r in report.results}
     run = secrets.token_hex(6)
@@ -161,18 +177,19 @@ def load(
         for index, graph in enumerate(graphs):
             result = results[graph.name]
             say(Event("check", graph.name, graph.triples))
-            if not force and _same(store, remote, graph, on_server[graph.name]):
+            source = sources.get(graph.name, graph.name)
+            if not force and _same(store, remote, graph, on_server[graph.name], source):
                 result.status = Status.UNCHANGED
                 continue
             was_graph_store = remote.use_graph_store
             if graph.triples <= chunk_size:  # one request replaces it
                 current = (result, "")
-                remote.replace(graph.name, b"".join(chunks(store, graph.name, chunk_size)))
+                remote.replace(graph.name, b"".join(chunks(store, source, chunk_size)))
                 say(Event("chunk", graph.name, 1))
             else:  # chunks into a temporary graph, then one MOVE
                 tmp = f"{TMP_PREFIX}{run}/{index}"
                 current = (result, tmp)
-                for number, data in enumerate(chunks(store, graph.name, chunk_size), 1):
+                for number, data in enumerate(chunks(store, source, chunk_size), 1):
                     remote.add_triples(tmp, data)
                     say(Event("chunk", graph.name, number))
                 remote.move(tmp, graph.name)
@@ -205,12 +222,14 @@ def load(
     return report
 
 
-def _same(store: ox.Store, remote: Remote, graph: LocalGraph, server_count: int) -> bool:
+def _same(
+    store: ox.Store, remote: Remote, graph: LocalGraph, server_count: int, source: str
+) -> bool:
     """Same count, then (only then: both sides cost a full read) the same content hash."""
     if server_count != graph.triples:
         return False
-    here = local_content(store, graph.name)
-    return here.hash is not None and remote.content(graph.name) == here
+    here = local_content(store, source)
+    return here.hash is not None and remote.content(graph.name, server_count) == here
 
 
 def _forget(remote: Remote, tmp: str) -> None:
@@ -243,6 +262,7 @@ def plan(
     protocol: str,
     chunk_size: int,
     default_graph: bool = True,
+    union_graph: str | None = None,
 ) -> Plan:
     """Computed from the local store alone: nothing is contacted."""
     tmp = f"<{TMP_PREFIX}RUN/N>"
@@ -271,7 +291,6 @@ def plan(
     ]
     graphs = [
         PlannedGraph(g, -(-g.triples // chunk_size))
-        for g in local_graphs(store)
-        if default_graph or g.name != DEFAULT_GRAPH
+        for g in _to_send(store, default_graph, union_graph)[0]
     ]
     return Plan(graphs, steps)

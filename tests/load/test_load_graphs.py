@@ -192,7 +192,7 @@ def test_count_mismatch_exits_1(oxigraph_factory: Callable[..., Any], built: Pat
     assert statuses(stdout)[""] == "mismatch"
     assert "[ERROR] [(default graph)]" in stderr
 
-    code, stdout, stderr = kg_load(server.url, built, "--no-default-graph")
+    code, stdout, stderr = kg_load(server.url, built, "--no-default-graph", "--no-union-graph")
     assert code == 0, stderr
     assert "" not in statuses(stdout)
     assert set(statuses(stdout).values()) == {"unchanged"}

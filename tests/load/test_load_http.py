@@ -38,16 +38,22 @@ Seen = list[tuple[str, str, dict[str, str]]]
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
-    """Answers ``status`` to everything and records each request's method, path and headers."""
+    """Answers ``status`` to everything and records each request's method, path and headers;
+    with a ``challenge``, a request without credentials gets a 401 carrying it instead."""
 
     seen: Seen
     status: int
+    challenge: str | None
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         self.seen.append((self.command, self.path, dict(self.headers.items())))
-        self.send_response(self.status)
+        if self.challenge and "Authorization" not in self.headers:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", self.challenge)
+        else:
+            self.send_response(self.status)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -59,13 +65,17 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def recording() -> Iterator[Callable[..., tuple[str, Seen]]]:
-    """Factory: ``start(status=403, tls=None)`` -> (root URL, requests seen); ``tls`` is a
-    (certificate, key) pair of files for an HTTPS server."""
+    """Factory: ``start(status=403, tls=None, challenge=None)`` -> (root URL, requests seen);
+    ``tls`` is a (certificate, key) pair of files for an HTTPS server, ``challenge`` a
+    ``WWW-Authenticate`` value sent with a 401 to requests without credentials."""
     running: list[tuple[http.server.ThreadingHTTPServer, threading.Thread]] = []
 
-    def start(status: int = 403, tls: tuple[Path, Path] | None = None) -> tuple[str, Seen]:
+    def start(
+        status: int = 403, tls: tuple[Path, Path] | None = None, challenge: str | None = None
+    ) -> tuple[str, Seen]:
         seen: Seen = []
-        handler = type("Handler", (Recorder,), {"seen": seen, "status": status})
+        attributes = {"seen": seen, "status": status, "challenge": challenge}
+        handler = type("Handler", (Recorder,), attributes)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         scheme = "http"
         if tls is not None:
@@ -112,6 +122,7 @@ def test_dry_run_sends_nothing(recorder: tuple[str, Seen], built: Path) -> None:
 def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
     monkeypatch.delenv("KG_ENDPOINT_PASSWORD", raising=False)
+    monkeypatch.delenv("KG_ENDPOINT_AUTH", raising=False)
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
 
 
@@ -130,9 +141,11 @@ def test_credentials_from_the_environment(
     built: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Sent unasked, as Basic, when the user says so (KG_ENDPOINT_AUTH=basic)."""
     url, seen = recorder
     monkeypatch.setenv("KG_ENDPOINT_USER", "ann")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret:x")
+    monkeypatch.setenv("KG_ENDPOINT_AUTH", "basic")
 
     code, _, stderr = kg_load(url, built, "--retries", "0")
 
@@ -140,6 +153,45 @@ def test_credentials_from_the_environment(
     assert "HTTP 403" in stderr
     assert _authorization(seen) == _basic("ann", "s3cret:x")
     assert "s3cret" not in stderr
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_credentials_only_when_the_server_asks(
+    recording: Callable[..., tuple[str, Seen]], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 20: by default nothing is sent unasked (Virtuoso answers an unasked Basic with a
+    401 and no challenge); a Basic challenge is answered, and the next requests carry the
+    credentials from the start."""
+    url, seen = recording(403, challenge='Basic realm="kg"')
+    monkeypatch.setenv("KG_ENDPOINT_USER", "ann")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "pw")
+
+    code, _, stderr = kg_load(url, built, "--retries", "0")
+
+    assert code == 3
+    assert "HTTP 403" in stderr
+    assert [headers.get("Authorization") for _, _, headers in seen] == [None, _basic("ann", "pw")]
+
+    monkeypatch.delenv("KG_ENDPOINT_USER")
+    seen.clear()
+    code, _, stderr = kg_load(url, built, "--retries", "0")
+    assert code == 3
+    assert "HTTP 401" in stderr and "KG_ENDPOINT_USER" in stderr
+    assert [headers.get("Authorization") for _, _, headers in seen] == [None]
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_unknown_auth_mode_is_a_usage_error(
+    recorder: tuple[str, Seen], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, seen = recorder
+    monkeypatch.setenv("KG_ENDPOINT_AUTH", "digest-please")
+
+    code, _, stderr = kg_load(url, built)
+
+    assert code == 2
+    assert "KG_ENDPOINT_AUTH must be one of challenge, basic" in stderr
+    assert seen == []
 
 
 @pytest.mark.usefixtures("no_credentials")
@@ -154,6 +206,7 @@ def test_credentials_from_netrc(
     netrc.write_text("machine 127.0.0.1 login bob password hunter2\n", encoding="utf-8")
     os.chmod(netrc, 0o600)
     monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("KG_ENDPOINT_AUTH", "basic")
 
     code, _, _ = kg_load(url, built, "--retries", "0")
 
@@ -257,6 +310,7 @@ def test_https_checks_the_certificate_and_sends_credentials(
     assert url.startswith("https://")
     monkeypatch.setenv("KG_ENDPOINT_USER", "ann")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "pw")
+    monkeypatch.setenv("KG_ENDPOINT_AUTH", "basic")
 
     code, _, stderr = kg_load(url, built, "--retries", "0")  # an unknown CA: refused
     assert code == 3
