@@ -49,6 +49,13 @@ def queries_command(fmt: str) -> None:
     "csv when piped (ntriples for CONSTRUCT/DESCRIBE)]",
 )
 @click.option("--endpoint", metavar="URL", help="Ask this SPARQL endpoint, not the embedded store.")
+@click.option(
+    "--server-default-graph",
+    is_flag=True,
+    help="With --endpoint: read the server's own default graph even where it holds "
+    "<base>graph/union, the deduplicated union `kg load --no-default-graph` writes (on "
+    "Virtuoso the default graph counts a triple once per graph that holds it).",
+)
 @out_option
 @output_option
 @click.option(
@@ -70,6 +77,7 @@ def query_command(
     text: str | None,
     fmt: str | None,
     endpoint: str | None,
+    server_default_graph: bool,
     out_dir: Path | None,
     output: Path | None,
     limit: int | None,
@@ -87,7 +95,9 @@ def query_command(
     anything. Credentials for --endpoint go to its server only: a redirect to another
     server is refused (exit 3).
     Queries that list the whole graph show their first rows (their Limit); --limit N or
-    --all shows more.
+    --all shows more. With --endpoint the query reads <base>graph/union as its default graph
+    (the protocol's default-graph-uri) where the server holds it: the deduplicated union
+    `kg load --no-default-graph` writes, so it gives the local rows on every store.
 
     \b
     Example:
@@ -101,6 +111,7 @@ def query_command(
 
     from kg.errors import UsageError
     from kg.export.files import prefixes_for
+    from kg.graph.identity import Iris
     from kg.sparql.endpoint import run_remote
     from kg.sparql.results import choose_format, render, shown_value
     from kg.sparql.saved import check_for_store, prepare, refuse_update, run_local, with_limit
@@ -110,6 +121,8 @@ def query_command(
     saved, bindings = prepare(name, text, params)
     if limit is not None and every_row:
         raise UsageError("give --limit N or --all, not both")
+    if server_default_graph and not endpoint:
+        raise UsageError("--server-default-graph goes with --endpoint URL")
     if limit is not None or every_row:
         saved = with_limit(saved, limit)
     destination = None if output is None or str(output) == "-" else str(output)
@@ -117,7 +130,8 @@ def query_command(
     started = time.perf_counter()
     refuse_update(saved, allow_update)
     if endpoint:
-        results = run_remote(endpoint, saved, bindings)  # checks the syntax first, once
+        union = None if server_default_graph else Iris(settings.base_iri).union_graph
+        results = run_remote(endpoint, saved, bindings, default_graph=union)  # checks syntax
     else:
         check_for_store(saved, allow_service)  # a bad query is told before a missing store
         writable = saved.form == "UPDATE"

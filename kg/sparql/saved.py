@@ -132,9 +132,16 @@ def from_text(text: str, name: str = "query", source: str = "(query)") -> SavedQ
 
 
 def with_limit(query: SavedQuery, limit: int | None) -> SavedQuery:
-    """The query showing ``limit`` rows (None: every row) instead of its declared Limit."""
+    """The query showing ``limit`` rows (None: every row) instead of its declared Limit.
+
+    Every row of a query that declares no Limit is itself (``--all`` asks nothing more);
+    ``--limit N`` there is a usage error: the query has no clause to change."""
     if query.limit is None:
-        raise UsageError(f"{query.name} shows every row already: it declares no Limit")
+        if limit is None:
+            return query
+        raise UsageError(
+            f"{query.name} declares no Limit, so --limit cannot change it: it shows every row"
+        )
     if limit == query.limit:
         return query
     ((start, end),) = limit_spans(query.text, query.limit)

@@ -88,6 +88,18 @@ def _services(tokens: Sequence[_Token]) -> list[int]:
     ]
 
 
+def reads_named_graphs(text: str) -> bool:
+    """Whether the query names graphs itself (a ``GRAPH`` or ``FROM`` keyword, not inside a
+    string, an IRI or a comment, and not a language tag)."""
+    tokens = _tokens(text)
+    return any(
+        token.kind == "word"
+        and token.text.upper() in ("GRAPH", "FROM")
+        and not (i and tokens[i - 1].text == "@")
+        for i, token in enumerate(tokens)
+    )
+
+
 def service_targets(text: str) -> list[str]:
     """What each ``SERVICE`` clause names (an IRI, a prefixed name or a variable), in order;
     empty when the query federates nothing."""

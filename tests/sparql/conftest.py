@@ -3,6 +3,7 @@ holding them."""
 
 from __future__ import annotations
 
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,11 @@ import pyoxigraph as ox
 import pytest
 from kgtest import build
 from querytest import SEEDS
+
+from kg.config import DEFAULT_BASE_IRI
+from kg.graph.identity import Iris
+
+UNION = Iris(DEFAULT_BASE_IRI).union_graph  # where `kg load` puts the deduplicated union
 
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 
@@ -29,19 +35,24 @@ def seed_store(seed_out: Path) -> Iterator[ox.Store]:
 
 @pytest.fixture
 def seed_endpoint(request: pytest.FixtureRequest, seed_out: Path) -> str:
-    """A fresh Oxigraph server holding the seed dataset, default graph included."""
+    """A fresh Oxigraph server holding the seed dataset, default graph included, and the
+    default graph again as <base>graph/union, as `kg load` leaves it (issue 20)."""
     try:
         base: str = request.getfixturevalue("oxigraph_server")
     except pytest.FixtureLookupError:
         pytest.skip("no oxigraph_server fixture in tests/conftest.py (the triple-store issue)")
-    dump = ox.Store.read_only(str(seed_out / "store")).dump(format=ox.RdfFormat.N_QUADS)
-    assert dump
-    request_ = urllib.request.Request(
-        f"{base}/store",
-        data=dump,
-        method="POST",
-        headers={"Content-Type": "application/n-quads"},
-    )
-    with DIRECT.open(request_, timeout=30) as response:
-        assert response.status in (200, 201, 204)
+    store = ox.Store.read_only(str(seed_out / "store"))
+    dump = store.dump(format=ox.RdfFormat.N_QUADS)
+    union = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    assert dump and union
+    graph = urllib.parse.quote(UNION, safe="")
+    for url, data, media_type in (
+        (f"{base}/store", dump, "application/n-quads"),
+        (f"{base}/store?graph={graph}", union, "application/n-triples"),
+    ):
+        request_ = urllib.request.Request(
+            url, data=data, method="POST", headers={"Content-Type": media_type}
+        )
+        with DIRECT.open(request_, timeout=30) as response:
+            assert response.status in (200, 201, 204)
     return f"{base}/query"

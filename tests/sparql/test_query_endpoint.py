@@ -50,7 +50,10 @@ def test_kg_query_against_an_endpoint(seed_endpoint: str) -> None:
     insert = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
     code, _, stderr = run("query", "-e", insert, "--endpoint", seed_endpoint, "--allow-update")
     assert code == 0, stderr
-    code, stdout, _ = run("query", "-e", "ASK { <http://e/a> ?p ?o }", "--endpoint", seed_endpoint)
+    ask = "ASK { <http://e/a> ?p ?o }"
+    code, stdout, _ = run("query", "-e", ask, "--endpoint", seed_endpoint)
+    assert stdout.strip() == "false"  # kg query reads <base>graph/union (issue 20)
+    code, stdout, _ = run("query", "-e", ask, "--endpoint", seed_endpoint, "--server-default-graph")
     assert stdout.strip() == "true"
 
 
