@@ -71,6 +71,8 @@ import urllib.request  # noqa: E402
 from collections.abc import Iterator, Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
+from kg.store.serve import stop_process  # noqa: E402
+
 SERVER_START_TIMEOUT = 15.0  # seconds
 
 
@@ -93,13 +95,7 @@ class OxigraphServer:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 StartOxigraph = Callable[..., OxigraphServer]

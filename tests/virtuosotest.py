@@ -9,13 +9,14 @@ non-interactively through ``isql-vt`` once the server answers.
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kg.store.serve import stop_process
 
 BINARY = "/usr/bin/virtuoso-t"
 ISQL = "/usr/bin/isql-vt"
@@ -163,13 +164,7 @@ class VirtuosoServer:
 
     def stop(self) -> None:
         """Terminate, then kill, the server; wait for it (no orphan)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=20)
+        stop_process(self.process, grace=20)
 
 
 def installed() -> bool:
