@@ -73,8 +73,8 @@ def build_graph(
     progress: Progress | None = None,
     stage: Stage | None = None,
 ) -> Built:
-    say = progress or (lambda _: None)
-    timed = stage or (lambda _: nullcontext())
+    say = progress or _silent
+    timed = stage or _untimed
     say(f"parsing {len(pages)} pages")
     with timed("parse"):
         parsed = parse_pages_in_parallel(pages, settings.capture_date)
@@ -102,7 +102,7 @@ def build_from_paths(
     stage: Stage | None = None,
 ) -> Built:
     paths = list(paths)
-    with (stage or (lambda _: nullcontext()))("read pages"):
+    with (stage or _untimed)("read pages"):
         pages = list(read_pages(paths))
     if not pages:
         # An empty folder must not build an empty graph over a good one.
@@ -117,6 +117,15 @@ def build_from_paths(
 BUILD_FILES = ("diagnostics.txt", "validation.txt", "validation.ttl")
 Stage = Callable[[str], AbstractContextManager[object]]  # wraps each stage (the benchmark)
 Seen = Callable[[Sequence[Diagnostic]], None]
+
+
+def _silent(message: str) -> None:
+    """No progress hook: say nothing."""
+
+
+def _untimed(name: str) -> AbstractContextManager[object]:
+    """No stage hook: run the stage as it is."""
+    return nullcontext()
 
 
 @dataclass(frozen=True)
@@ -177,11 +186,10 @@ class _Hooks:
     background_store_min_bytes: int
 
     def say(self, message: str) -> None:
-        if self.progress is not None:
-            self.progress(message)
+        (self.progress or _silent)(message)
 
     def timed(self, name: str) -> AbstractContextManager[object]:
-        return self.stage(name) if self.stage is not None else nullcontext()
+        return (self.stage or _untimed)(name)
 
 
 def _build_into(
