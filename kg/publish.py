@@ -19,14 +19,17 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import io
 import json
 import os
+import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import OutputError
 
@@ -262,3 +265,27 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def read_pickled(path: Path, allowed: Mapping[tuple[str, str], type]) -> object | None:
+    """What an earlier run pickled at ``path`` (a cache in an output folder), built from
+    the ``allowed`` (module, name) types only: a crafted file cannot run code. None when
+    there is no such file or it cannot be read: a cache is never worth an error."""
+    try:
+        data = path.read_bytes()
+        found: object = _Unpickler(io.BytesIO(data), allowed).load()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    return found
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, allowed: Mapping[tuple[str, str], type]) -> None:
+        super().__init__(file)
+        self.allowed = allowed
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = self.allowed.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} may not be unpickled here")
+        return found

@@ -3,9 +3,9 @@ imports in a circle. Read from the source with ``ast``, so it needs no extra too
 
     cli > report > pipeline > {export, cite, load, shacl, sparql, store} > graph > read > basics
 
-The basics (errors, diagnostics, config, resources, publish, processes, heap, render) import
-only each other. Packages on one level may use each other where that makes no cycle, between
-modules or between packages.
+The basics (errors, diagnostics, config, resources, publish, processes, heap, render,
+progress) import only each other. Packages on one level may use each other where that makes
+no cycle, between modules or between packages.
 """
 
 from __future__ import annotations
@@ -19,7 +19,17 @@ from pathlib import Path
 import pytest
 
 KG = Path(__file__).resolve().parents[1] / "kg"
-BASICS = {"errors", "diagnostics", "config", "resources", "publish", "processes", "heap", "render"}
+BASICS = {
+    "errors",
+    "diagnostics",
+    "config",
+    "resources",
+    "publish",
+    "processes",
+    "heap",
+    "render",
+    "progress",
+}
 LEVELS = {
     "basics": 0,
     "read": 1,
@@ -31,6 +41,7 @@ LEVELS = {
     "sparql": 3,
     "store": 3,
     "pipeline": 4,
+    "rebuild": 4,
     "report": 5,
     "cli": 6,
     "__main__": 7,

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg.cite.keys import keyed
 from kg.cite.model import Citation, Cited, Selection
 from kg.errors import StoreError, UsageError
+from kg.graph.layout import Graph
 
 if TYPE_CHECKING:  # kg.sparql imports kg.export, whose registry names these writers
     from kg.sparql.results import Results
@@ -86,7 +87,7 @@ class _Facts:
 
 
 def _rows(
-    store: ox.Store, text: str, substitutions: dict[ox.Variable, Term] | None = None
+    store: Graph, text: str, substitutions: dict[ox.Variable, Term] | None = None
 ) -> Iterator[tuple[str, ...]]:
     try:
         solutions = store.query(PREFIXES + text, substitutions=substitutions)
@@ -97,7 +98,7 @@ def _rows(
         yield tuple("" if term is None else term.value for term in solution)
 
 
-def _facts(store: ox.Store) -> _Facts:
+def _facts(store: Graph) -> _Facts:
     facts = _Facts()
     facts.papers = {row[0] for row in _rows(store, SCANS["paper"])}
     facts.untitled = {row[0] for row in _rows(store, SCANS["untitled"])}
@@ -168,7 +169,7 @@ def on_or_after(issued: str | None, since: date) -> bool:
     return date(year, month, day) >= since
 
 
-def _selected(store: ox.Store, facts: _Facts, selection: Selection) -> set[str]:
+def _selected(store: Graph, facts: _Facts, selection: Selection) -> set[str]:
     chosen = set(facts.papers)
     if selection.paper is not None:
         chosen &= {selection.paper}
@@ -186,7 +187,7 @@ def _selected(store: ox.Store, facts: _Facts, selection: Selection) -> set[str]:
 
 
 # A frozen dataclass: the shared default cannot be changed, so B008's worry does not apply.
-def read_citations(store: ox.Store, selection: Selection = Selection()) -> Cited:  # noqa: B008
+def read_citations(store: Graph, selection: Selection = Selection()) -> Cited:  # noqa: B008
     """The selected papers of the store as citations sorted by key, with the notes: each
     untitled (abstract-only) paper skipped, each year inferred from a capture date."""
     facts = _facts(store)
@@ -228,7 +229,7 @@ def paper_column(results: Results, papers: set[str] | frozenset[str]) -> int | N
     return None
 
 
-def query_papers(store: ox.Store, results: Results, source: str) -> frozenset[str]:
+def query_papers(store: Graph, results: Results, source: str) -> frozenset[str]:
     """The papers a saved query returned (``kg.sparql.saved.run_local``): the IRIs in its
     first column of paper IRIs. Results with rows but no such column are a usage error
     naming the columns; ``source`` names the query."""

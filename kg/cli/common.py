@@ -94,12 +94,13 @@ def echo_data(data: str | bytes) -> None:
     click.echo(data, nl=False)
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str, output: Path | None, quiet: bool = False) -> None:
     if output is None or str(output) == "-":
         echo_data(text)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        if not quiet:
+            click.echo(f"wrote {output}", err=True)
 
 
 def default_paths(paths: tuple[Path, ...], settings: Settings) -> list[Path]:

@@ -21,6 +21,7 @@ from kg.cli.common import (
     report_diagnostics,
     settings_options,
 )
+from kg.cli.progress import progress_for, quiet_option
 from kg.config import resolve
 from kg.errors import EXIT_FAILURE, EXIT_FINDINGS
 from kg.export.formats import (
@@ -58,13 +59,22 @@ def render_summary(counts: dict[str, int]) -> str:
     show_default=True,
     help="Check the graph against shapes/ (validation.txt, validation.ttl).",
 )
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Build from scratch: ignore what the previous build in the folder left "
+    "(its parse cache and store).",
+)
 @settings_options
+@quiet_option
 def build(
     paths: tuple[Path, ...],
     out_dir: Path | None,
     base_iri: str | None,
     validate: bool,
+    clean: bool,
     capture_date: str | None,
+    quiet: bool,
 ) -> None:
     """Build the graph from pages (default seeds/): exports and embedded store.
 
@@ -74,10 +84,19 @@ def build(
 
     Files are replaced atomically: an interrupted build leaves the previous output whole.
 
+    A build starts from the previous one in the folder: with the same pages, settings and
+    kg it does nothing; otherwise it parses only new or changed pages and updates the store
+    by the difference. The output is byte for byte a clean build's (--clean makes one).
+
+    Progress goes to stderr: a bar per stage on a terminal, a line when each stage starts
+    and ends otherwise, then the summary; -q shows only diagnostics, errors and a failed
+    validation.
+
     \b
     Example:
       kg build seeds/ -o out/
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
+      kg build -q && kg stats
     """
     from kg.pipeline import build as build_graph
 
@@ -86,14 +105,20 @@ def build(
         default_paths(paths, settings),
         settings,
         validate=validate,
-        progress=progress,
+        progress=progress_for(quiet),
         seen=report_diagnostics,
+        incremental=not clean,
     )
     if not result.written:
         # Nothing was read: an empty graph must not replace a good one.
         click.echo(f"kg: no records read; {settings.out_dir}/ is left as it was", err=True)
         sys.exit(EXIT_FINDINGS if result.skipped else EXIT_FAILURE)
-    click.echo(render_summary(result.counts), err=True, nl=False)
+    if not quiet:
+        click.echo(render_summary(result.counts), err=True, nl=False)
+    elif result.report is not None and not result.conforms:  # what exit 1 is about
+        from kg.shacl.report import summary
+
+        progress(f"validation: {summary(result.report)}; see {settings.out_dir}/validation.txt")
     if result.skipped or not result.conforms:
         sys.exit(EXIT_FINDINGS)
 
@@ -244,8 +269,9 @@ def stats(out_dir: Path | None, fmt: str) -> None:
       kg stats
       kg stats --format json
     """
+    from kg.graph.layout import union_heads
     from kg.graph.summary import summarise
-    from kg.store.embedded import open_store, store_path, union_heads
+    from kg.store.embedded import open_store, store_path
 
     settings = resolve({"out_dir": out_dir})
     with open_store(store_path(settings.out_dir)) as store:

@@ -16,6 +16,7 @@ from kg.cli.common import (
     progress,
     stdout_is_terminal,
 )
+from kg.cli.progress import quiet_option
 from kg.config import resolve
 from kg.publish import write_atomic
 
@@ -163,7 +164,8 @@ def query_command(
     help="Folder of the site, replaced as a whole. [default: OUT/report]",
 )
 @out_option
-def report_command(folder: Path | None, out_dir: Path | None) -> None:
+@quiet_option
+def report_command(folder: Path | None, out_dir: Path | None, quiet: bool) -> None:
     """Write a static web site of the built graph: people, topics, papers, queries, shapes.
 
     A page per person (papers, co-author network, topics over time, metrics), per topic
@@ -172,7 +174,8 @@ def report_command(folder: Path | None, out_dir: Path | None) -> None:
     summary and the validation report; the query gallery (every saved query run on the
     graph); the ontology and the SHACL shapes. Plain HTML, CSS and inline SVG that works
     from disk and offline. The same store gives the same files; the folder is replaced
-    only when the new site is complete.
+    only when the new site is complete. The index page's path goes to stdout, what was
+    written to stderr (not with -q).
 
     \b
     Example:
@@ -184,7 +187,8 @@ def report_command(folder: Path | None, out_dir: Path | None) -> None:
     settings = resolve({"out_dir": out_dir})
     written = write_report(settings.out_dir, folder)
     click.echo(str(written.folder / "index.html"))
-    progress(
-        f"wrote {written.files} files to {written.folder}/: {written.people} people, "
-        f"{written.topics} topics, {written.papers} papers, {written.queries} queries"
-    )
+    if not quiet:
+        progress(
+            f"wrote {written.files} files to {written.folder}/: {written.people} people, "
+            f"{written.topics} topics, {written.papers} papers, {written.queries} queries"
+        )

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from kg.cli.common import EXIT_CODES_HELP, emit, out_option, output_option
+from kg.cli.common import EXIT_CODES_HELP, emit, out_option, output_option, progress
+from kg.cli.progress import bar_for, quiet_option
 from kg.config import resolve
 from kg.errors import EXIT_FINDINGS
 
@@ -36,11 +37,17 @@ def read_rdf_files(paths: Sequence[Path]) -> list[Any]:
     return quads
 
 
-def run_validation(data: Any, shapes_dir: Path | None) -> Any:
+def run_validation(data: Any, shapes_dir: Path | None, quiet: bool = True) -> Any:
+    """The report; on a terminal, a bar while the checks run (a log gets the summary only)."""
+    from kg.progress import stage
     from kg.resources import SHAPES_DIR
     from kg.shacl.run import validate
 
-    return validate(data, shapes_dir or SHAPES_DIR)
+    shapes = shapes_dir or SHAPES_DIR
+    with stage(bar_for(quiet), f"validating against {shapes.name}/") as step:
+        report = validate(data, shapes, step=step)
+        step.done(f"validated against {shapes.name}/")
+    return report
 
 
 @click.command("validate", epilog=EXIT_CODES_HELP)
@@ -69,6 +76,7 @@ def run_validation(data: Any, shapes_dir: Path | None) -> Any:
 )
 @output_option
 @click.option("--base-iri", help="Base IRI of the data, for short names in the report.")
+@quiet_option
 def validate_command(
     data: tuple[Path, ...],
     shapes_dir: Path | None,
@@ -77,6 +85,7 @@ def validate_command(
     fail_on: str,
     output: Path | None,
     base_iri: str | None,
+    quiet: bool,
 ) -> None:
     """Check the built graph, or RDF files, against the SHACL shapes.
 
@@ -84,7 +93,8 @@ def validate_command(
     files (.ttl .nt .nq .trig .jsonld), validated together as one graph. The report goes to
     stdout or -o FILE: results grouped by severity and shape, each with its focus node, path,
     value and message, and the page and line of the record it came from. A one-line summary
-    goes to stderr. Warnings and infos are findings too: choose what fails with --fail-on.
+    goes to stderr (with -q, only when the check fails), after a progress bar on a terminal.
+    Warnings and infos are findings too: choose what fails with --fail-on.
 
     \b
     Example:
@@ -103,7 +113,7 @@ def validate_command(
         with open_store(store_path(settings.out_dir)):  # a clear error when there is none
             pass
         quads = store_path(settings.out_dir)  # validated in place (its default graph)
-    report = run_validation(quads, shapes_dir)
+    report = run_validation(quads, shapes_dir, quiet)
     prefixes = prefixes_for(settings.base_iri)
     if fmt == "json":
         text = report_json(report)
@@ -111,7 +121,9 @@ def validate_command(
         text = report_turtle(report, prefixes)
     else:
         text = report_text(report, prefixes)
-    emit(text, output)
-    click.echo(f"kg: validation: {summary(report)}", err=True)
-    if fail_on != "never" and report.at_or_above(Severity(fail_on)):
+    emit(text, output, quiet)
+    fails = fail_on != "never" and report.at_or_above(Severity(fail_on))
+    if fails or not quiet:
+        progress(f"validation: {summary(report)}")
+    if fails:
         sys.exit(EXIT_FINDINGS)

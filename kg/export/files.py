@@ -14,7 +14,9 @@ import pyoxigraph as ox
 from kg.export.formats import FORMATS, NQUADS, Format
 from kg.export.lines import Pair, Pairs
 from kg.export.ntriples import nquads_chunks
+from kg.graph.layout import Graph
 from kg.graph.ntriples import sorted_text
+from kg.progress import Step, counted
 from kg.publish import write_atomic_chunks
 
 
@@ -40,7 +42,7 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
     return sorted_text(graphs)
 
 
-def stored_text(store: ox.Store) -> tuple[Pairs, list[str]]:
+def stored_text(store: Graph) -> tuple[Pairs, list[str]]:
     """The store's named graphs (and their union) as the sorted text the build writes.
     pyoxigraph dumps each graph as N-Triples text in Rust; reading term objects quad by quad
     cost 12 us a quad from the disk store, minutes for a 100 k-paper graph."""
@@ -116,13 +118,24 @@ def write_exports(
     prefixes: dict[str, str],
     context: dict[str, Any],
     formats: Iterable[Format] = FORMATS,
+    step: Step | None = None,
 ) -> list[Path]:
     """Write the formats (default: every one, kg.export.formats.FORMATS) into ``out_dir``
     under their file names, from the sorted quads and their union (plain string work,
-    several times faster than handing pyoxigraph term objects); returns the paths."""
+    several times faster than handing pyoxigraph term objects); returns the paths.
+    ``step`` hears each file's name and counts the lines read (see ``export_lines``)."""
     written = []
     for fmt in formats:
         path = out_dir / fmt.file_name
-        write_atomic_chunks(path, fmt.writer(pairs, union, prefixes, context))
+        if step is not None:
+            step.detail(fmt.file_name)
+        chunks = fmt.writer(counted(pairs, step), counted(union, step), prefixes, context)
+        write_atomic_chunks(path, chunks)
         written.append(path)
     return written
+
+
+def export_lines(formats: Iterable[Format], quads: int, triples: int) -> int:
+    """How many lines ``write_exports`` reads for the formats, from ``quads`` pairs and
+    ``triples`` heads: each writer reads one of the two (``Format.named_graphs``)."""
+    return sum(quads if fmt.named_graphs else triples for fmt in formats)

@@ -79,6 +79,12 @@ class Iris:
         return f"{self.base}graph/dataset"
 
     @property
+    def entities_graph(self) -> str:
+        """The merged description of every paper, person, organisation, repository and
+        topic the pages mention: each triple once, beside the page graphs (issue #17)."""
+        return f"{self.base}graph/entities"
+
+    @property
     def statistics_graph(self) -> str:
         return f"{self.base}graph/statistics"
 

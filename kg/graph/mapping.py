@@ -1,4 +1,5 @@
-"""Merged entities -> RDF quads as N-Triples text, one named graph per page (pure).
+"""Merged entities -> RDF quads as N-Triples text in named graphs that do not overlap (pure):
+one per page (what that page says), one of the merged entities, and the derived graphs.
 
 Terms are written straight as N-Triples text (``<iri>``, ``"literal"^^<datatype>``), the
 way pyoxigraph prints them: building term objects cost more than everything after it on a
@@ -221,34 +222,38 @@ class _Mapper:
 
     # -- pages ----------------------------------------------------------------------------
 
-    def page_graphs(self) -> dict[str, list[str]]:
-        """Page graph IRI -> the heads of its triples (repeats allowed: graphs are sets)."""
+    def graphs(self) -> tuple[dict[str, list[str]], list[str]]:
+        """Page graph IRI -> the heads of what that page itself says (its node, listings,
+        metrics); and the heads of the merged entities every page mentions, for the
+        entities graph. Repeats are allowed: graphs are sets."""
         by_source: dict[str, list[tuple[PaperRecord, MergedPaper]]] = defaultdict(list)
         for paper in self.merged.papers.values():
             for record in paper.listings:
                 by_source[record.source].append((record, paper))
         profiles = {pr.source: pr for pr in self.merged.profiles}
-        graphs: dict[str, list[str]] = {}
+        pages: dict[str, list[str]] = {}
+        entities: list[str] = []
+        mentioned: set[str] = set()
         for info in sorted(self.pages, key=lambda i: i.source):
             listed = by_source.get(info.source, [])
             if not listed and info.source not in profiles:
                 continue  # nothing was read from this page; its diagnostics say why
             heads = list(map(head, self.page_node(info, listed, profiles.get(info.source))))
-            mentioned: set[str] = set()
             for record, paper in listed:
                 heads += map(head, self.listing(record, paper.iri))
-                heads += self.paper(paper)
-                mentioned |= self.paper_mentions[paper.iri]
+                if paper.iri not in self.paper_triples:
+                    entities += self.paper(paper)
+                    mentioned |= self.paper_mentions[paper.iri]
             if info.source in profiles:
                 profile_triples = self.profile(profiles[info.source])
                 heads += map(head, profile_triples)
                 mentioned.update(_objects(profile_triples))
-            if listed:
-                heads += map(head, self.venue())
-            for iri in mentioned:  # the graph is a set: the order here does not matter
-                heads += self.entities.description(iri)
-            graphs[self.iris.page(info.source)] = heads
-        return graphs
+            pages[self.iris.page(info.source)] = heads
+        if entities:  # some paper is part of the one venue
+            entities += map(head, self.venue())
+        for iri in mentioned:  # the graph is a set: the order here does not matter
+            entities += self.entities.description(iri)
+        return pages, entities
 
     def page_node(
         self,
@@ -308,10 +313,14 @@ def map_records(
     """Build every quad: page graphs, the taxonomy graph, the statistics computed from them
     and the dataset description."""
     mapper = _Mapper(merged, pages, iris, reference, capture_date)
-    graphs = {node(iri): set(heads) for iri, heads in mapper.page_graphs().items()}
+    page_heads, entity_heads = mapper.graphs()
     taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
+    # The named graphs do not overlap, so their union holds each triple once (MODEL.md):
+    # the entities graph leaves out what the taxonomy graph already says.
+    graphs = {node(iri): set(heads) for iri, heads in page_heads.items()}
+    graphs[node(iris.entities_graph)] = set(entity_heads) - taxonomy
     graphs[node(TAXONOMY_GRAPH)] = taxonomy
-    page_graphs = sorted(g[1:-1] for g in graphs if g != node(TAXONOMY_GRAPH))
+    page_graphs = sorted(page_heads)
     content = set().union(*graphs.values())
     ordered = sorted(content, key=line_key)  # read in order: a third faster than the set
     census = take_census(ordered)

@@ -37,6 +37,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.graph.layout import Graph
 from kg.load.endpoints import Endpoints
 from kg.load.http import DEFAULT_GRAPH, TMP_PREFIX, Content, Remote, count_and_hash
 
@@ -56,7 +57,7 @@ def _graph_term(name: str) -> ox.NamedNode | ox.DefaultGraph:
     return ox.NamedNode(name) if name else ox.DefaultGraph()
 
 
-def local_graphs(store: ox.Store) -> list[LocalGraph]:
+def local_graphs(store: Graph) -> list[LocalGraph]:
     """Every graph of the store with its triple count: named graphs by IRI, then the default
     graph. Counted by a SPARQL query, which is much faster than iterating in Python."""
     named = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -66,7 +67,7 @@ def local_graphs(store: ox.Store) -> list[LocalGraph]:
 
 
 def _to_send(
-    store: ox.Store, default_graph: bool, union_graph: str | None
+    store: Graph, default_graph: bool, union_graph: str | None
 ) -> tuple[list[LocalGraph], dict[str, str]]:
     """The graphs to load, and where each one's triples are read here: ``union_graph`` (the
     default graph under a name of its own, which ``kg query --endpoint`` asks) reads the
@@ -79,7 +80,7 @@ def _to_send(
     return chosen + union, {union_graph: DEFAULT_GRAPH}
 
 
-def _rows(store: ox.Store, query: str) -> list[tuple[str, int]]:
+def _rows(store: Graph, query: str) -> list[tuple[str, int]]:
     """(graph IRI or "" when ?g is unbound, count) for each row with a count above 0."""
     solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
@@ -91,11 +92,11 @@ def _rows(store: ox.Store, query: str) -> list[tuple[str, int]]:
     return rows
 
 
-def local_content(store: ox.Store, graph: str) -> Content:
+def local_content(store: Graph, graph: str) -> Content:
     return count_and_hash(store.quads_for_pattern(None, None, None, _graph_term(graph)))
 
 
-def chunks(store: ox.Store, graph: str, size: int) -> Iterator[bytes]:
+def chunks(store: Graph, graph: str, size: int) -> Iterator[bytes]:
     """The graph as N-Triples, ``size`` triples at a time (bounded memory)."""
     quads = store.quads_for_pattern(None, None, None, _graph_term(graph))
     while batch := [q.triple for q in islice(quads, size)]:
@@ -145,7 +146,7 @@ class Event:
 
 
 def load(
-    store: ox.Store,
+    store: Graph,
     remote: Remote,
     *,
     chunk_size: int = DEFAULT_CHUNK,
@@ -222,9 +223,7 @@ def load(
     return report
 
 
-def _same(
-    store: ox.Store, remote: Remote, graph: LocalGraph, server_count: int, source: str
-) -> bool:
+def _same(store: Graph, remote: Remote, graph: LocalGraph, server_count: int, source: str) -> bool:
     """Same count, then (only then: both sides cost a full read) the same content hash."""
     if server_count != graph.triples:
         return False
@@ -257,7 +256,7 @@ class Plan:
 
 
 def plan(
-    store: ox.Store,
+    store: Graph,
     endpoints: Endpoints,
     protocol: str,
     chunk_size: int,

@@ -55,6 +55,13 @@ class Lexicon:
     def knows_title(self, title: str) -> bool:
         return title_key(title) in self.titles
 
+    def has_titles(self) -> bool:
+        return bool(self.titles)
+
+    def may_hold_title(self, letters: int) -> bool:
+        """Whether a title of ``letters`` non-space characters could be known at all."""
+        return letters <= _KEY_GROWTH * self.longest_title
+
     @cached_property
     def longest_title(self) -> int:
         return max(map(len, self.titles), default=0)
@@ -225,7 +232,7 @@ class _Body:
         last_word = body[token_start:seam]  # only its short forms matter, so a long one is cut
         end = body[max(0, seam - 2) : seam]
         quoted = end[-1] in "'’\"”" and self.quote_opens_before(seam - 1)
-        known = bool(lexicon.titles) and self._may_be_known(seam, lexicon)
+        known = lexicon.has_titles() and self._may_be_known(seam, lexicon)
         return _score(end, last_word, quoted, known, first, count, et_al, lexicon)
 
     def _may_be_known(self, seam: int, lexicon: Lexicon) -> bool:
@@ -235,7 +242,7 @@ class _Body:
         if seam > _KEY_GROWTH * lexicon.longest_title:
             if self._spaces is None:
                 self._spaces = [0, *itertools.accumulate(ch.isspace() for ch in self.body)]
-            if seam - self._spaces[seam] > _KEY_GROWTH * lexicon.longest_title:
+            if not lexicon.may_hold_title(seam - self._spaces[seam]):
                 return False
         return lexicon.knows_title(self.body[:seam])
 

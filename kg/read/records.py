@@ -51,28 +51,42 @@ class Parsed:
 
 def build_lexicon(pages: Iterable[Page]) -> Lexicon:
     """Names and titles printed unambiguously anywhere (profile names, separate records)."""
+    return lexicon_of(page_lexicon(page) for page in pages)
+
+
+def lexicon_of(parts: Iterable[tuple[frozenset[str], frozenset[str]]]) -> Lexicon:
+    """The lexicon of a set of pages from what each page adds (``page_lexicon``)."""
     names: set[str] = set()
     titles: set[str] = set()
-    for page in pages:
-        # Only the lines read are scrubbed as the reader will: the abstracts are most of the
-        # text, and the lexicon never looks at them.
-        lines = [clean(line) for line in page.lines]
-        for i, line in enumerate(lines):
-            if not META.match(line):
-                continue
-            title_at, author_at = next_content(lines, i + 1), None
-            if title_at is not None:
-                author_at = next_content(lines, title_at + 1)
-            if title_at is None or author_at is None:
-                continue
-            author_line = parse_author_line(tidy(lines[author_at]))
-            if author_line is not None and not META.match(lines[title_at]):
-                names.update(author_line.authors)
-                titles.add(title_key(tidy(lines[title_at])))
-        header_name = next_content(lines, 0)
-        if header_name is not None and may_be_header_name(lines[header_name]):
-            names.add(normalise_name(tidy(lines[header_name])))
+    for page_names, page_titles in parts:
+        names |= page_names
+        titles |= page_titles
     return Lexicon(frozenset(names), frozenset(titles))
+
+
+def page_lexicon(page: Page) -> tuple[frozenset[str], frozenset[str]]:
+    """The names and titles one page prints unambiguously."""
+    names: set[str] = set()
+    titles: set[str] = set()
+    # Only the lines read are scrubbed as the reader will: the abstracts are most of the
+    # text, and the lexicon never looks at them.
+    lines = [clean(line) for line in page.lines]
+    for i, line in enumerate(lines):
+        if not META.match(line):
+            continue
+        title_at, author_at = next_content(lines, i + 1), None
+        if title_at is not None:
+            author_at = next_content(lines, title_at + 1)
+        if title_at is None or author_at is None:
+            continue
+        author_line = parse_author_line(tidy(lines[author_at]))
+        if author_line is not None and not META.match(lines[title_at]):
+            names.update(author_line.authors)
+            titles.add(title_key(tidy(lines[title_at])))
+    header_name = next_content(lines, 0)
+    if header_name is not None and may_be_header_name(lines[header_name]):
+        names.add(normalise_name(tidy(lines[header_name])))
+    return frozenset(names), frozenset(titles)
 
 
 def parse_page(page: Page, capture_date: date, lexicon: Lexicon | None = None) -> Parsed:

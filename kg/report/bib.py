@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 from kg.cite.bibtex import bibtex_chunks
 from kg.cite.model import Citation
 from kg.cite.read import read_citations
+from kg.graph.layout import Graph
 from kg.report.html import e, plural
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from kg.report.data import Paper
 
 
@@ -33,7 +32,7 @@ class Entry:
     text: str
 
 
-def read_entries(store: ox.Store) -> dict[str, Entry]:
+def read_entries(store: Graph) -> dict[str, Entry]:
     """Paper IRI -> its BibTeX entry, for every paper the exporter can cite (sorted by IRI)."""
     entries = {
         c.paper: Entry(c, "".join(bibtex_chunks([c]))) for c in read_citations(store).citations

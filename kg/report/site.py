@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import KgError, UsageError
+from kg.graph.layout import Graph as StoreGraph
 from kg.graph.vocab import PREFIXES
 from kg.publish import output_lock, remove_leftovers, resolved_target, staging_beside, swap_in
 from kg.report.bib import bib_files, read_entries
@@ -244,7 +245,7 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # -- the query gallery ------------------------------------------------------------------------
 
 
-def run_gallery(store: ox.Store, queries_dir: Path = QUERIES_DIR) -> list[QueryRun]:
+def run_gallery(store: StoreGraph, queries_dir: Path = QUERIES_DIR) -> list[QueryRun]:
     """Every saved query in ``queries_dir`` run on the store with its default parameters; a
     query that needs a value is listed, not run."""
     runs = []

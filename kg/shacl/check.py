@@ -20,6 +20,7 @@ from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Literal
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from kg.graph.layout import Graph
 from kg.shacl.compile import KINDS, RANGE, VALUE, Shape
 from kg.shacl.data import DEFAULT, to_ox, to_rdflib
 from kg.shacl.queries import Queries, all_safe
@@ -119,7 +120,7 @@ def _check_counts(queries: Queries, shape: Shape, params: dict[str, Any]) -> lis
     return out
 
 
-def _values(store: ox.Store, shape: Shape, f: Any, predicate: str | None) -> dict[Any, None]:
+def _values(store: Graph, shape: Shape, f: Any, predicate: str | None) -> dict[Any, None]:
     """The focus node's values as pySHACL's data graph gives them: rdflib terms, once each."""
     p = ox.NamedNode(predicate or shape.path or "")
     if shape.inverse and predicate is None:

@@ -19,6 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.errors import InputError
+from kg.graph.layout import Graph
 from kg.shacl.compile import Shape
 from kg.shacl.data import query_solutions
 from kg.shacl.queries import Queries
@@ -59,7 +60,7 @@ def target_pattern(
 
 
 def run_sparql(
-    store: ox.Store,
+    store: Graph,
     shapes: rdflib.Graph,
     shape: URIRef,
     focus: frozenset[str] | None = None,

@@ -1,10 +1,11 @@
-"""The data graph of a validation: an Oxigraph store whose default graph holds the data,
-pySHACL's view of it, and where each focus node came from (issue 4).
+"""The data graph of a validation: an Oxigraph store read as one graph, pySHACL's view of
+it, and where each focus node came from (issue 4).
 
-Every query and lookup reads the default graph only. Data given as quads or an rdflib graph
-is copied into the default graph of a fresh in-memory store (so a triple repeated in several
-page graphs is stored once); a store folder written by ``kg build`` is opened read-only and
-used in place, since its default graph already is the deduplicated union of its graphs.
+Every query and lookup reads the data as one default graph. Data given as quads or an
+rdflib graph is copied into the default graph of a fresh in-memory store (so a triple
+repeated in several graphs is stored once); a store folder written by ``kg build`` is opened
+read-only and used in place as one graph (``kg.graph.layout``: the union of its named
+graphs, which do not overlap).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.errors import InputError
+from kg.graph.layout import Graph, UnionView, as_one_graph, raw_store
 
 # The data: quads or triples (their union is the data graph), an rdflib graph or dataset, an
 # Oxigraph store (all of its graphs), or the folder of a store kg build wrote.
@@ -31,7 +33,7 @@ DEFAULT = ox.DefaultGraph()
 class DataStore(NamedTuple):
     """The data in the default graph of an Oxigraph store."""
 
-    store: ox.Store
+    store: Graph
     folder: Path | None  # the store folder, when the data is one (workers open it again)
     size: int | None  # the quads loaded (None for a folder: not counted)
 
@@ -60,18 +62,16 @@ def data_store(data: Data) -> DataStore:
     return DataStore(store, None, len(quads))
 
 
-def open_folder(folder: Path) -> ox.Store:
-    """A store folder kg build wrote, read-only; its default graph is the union of its graphs."""
+def open_folder(folder: Path) -> Graph:
+    """A store folder kg build wrote, read-only, as one graph."""
     try:
         store = ox.Store.read_only(str(folder))
     except OSError as exc:
         raise InputError(f"cannot open the store at {folder}: {exc}") from exc
-    if not store.query("ASK { ?s ?p ?o }") and store.query("ASK { GRAPH ?g { ?s ?p ?o } }"):
-        raise InputError(f"the store at {folder} has no union default graph: run kg build again")
-    return store
+    return as_one_graph(store)
 
 
-def query_solutions(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
+def query_solutions(store: Graph, query: str, **options: Any) -> ox.QuerySolutions:
     """The solutions of a SELECT query on the store."""
     solutions = store.query(query, **options)
     assert isinstance(solutions, ox.QuerySolutions)
@@ -116,14 +116,17 @@ def _datatype(value: str) -> URIRef:
 
 
 class DataGraph(OxigraphDataGraph):
-    """pySHACL's Oxigraph data graph over the store's default graph, made cheap to read: a
+    """pySHACL's Oxigraph data graph over the data as one graph (the store's default graph,
+    or the union of its named graphs, which pySHACL reads as such), made cheap to read: a
     constant truth test (pySHACL evaluates ``datagraph or shapes_graph`` for every result, and
     the base class counts the store for it), and lookups that read each node's edges once and
     keep them as rdflib terms (the base class converts every term of every lookup)."""
 
-    def __init__(self, store: ox.Store) -> None:
-        super().__init__(store)
-        self._default_union = False  # read directly by the base class's query()
+    def __init__(self, graph: Graph) -> None:
+        self._union = isinstance(graph, UnionView)  # before the base class sets default_union
+        super().__init__(raw_store(graph))
+        self._lookup_in = None if self._union else DEFAULT
+        self._default_union = self._union  # read directly by the base class's query()
         self._terms: dict[object, Any] = {}
         self._nodes: dict[object, Any] = {}
         self._out: dict[object, dict[str, dict[Any, None]]] = {}
@@ -133,12 +136,12 @@ class DataGraph(OxigraphDataGraph):
         return True
 
     @property
-    def default_union(self) -> bool:  # the data is the default graph, always
-        return False
+    def default_union(self) -> bool:  # the data is one graph, always: never changed
+        return self._union
 
     @default_union.setter
     def default_union(self, value: bool) -> None:
-        self._default_union = False
+        self._default_union = self._union
 
     def _term(self, term: object) -> Any:
         found = self._terms.get(term)
@@ -165,9 +168,9 @@ class DataGraph(OxigraphDataGraph):
                 return edges
             term = self._node(node)
             if outgoing:
-                quads = self.impl.quads_for_pattern(term, None, None, DEFAULT)
+                quads = self.impl.quads_for_pattern(term, None, None, self._lookup_in)
             else:
-                quads = self.impl.quads_for_pattern(None, None, term, DEFAULT)
+                quads = self.impl.quads_for_pattern(None, None, term, self._lookup_in)
             for quad in quads:
                 other = quad.object if outgoing else quad.subject
                 edges.setdefault(quad.predicate.value, {})[self._term(other)] = None
@@ -205,7 +208,7 @@ class Origin(NamedTuple):
     line: int | None = None  # None: the page as a whole
 
 
-def where(store: ox.Store, nodes: Iterable[str]) -> dict[str, Origin]:
+def where(store: Graph, nodes: Iterable[str]) -> dict[str, Origin]:
     """For each focus node, the page (file name) and line of the record it came from: the
     listing itself; a paper's first listing; the first listing of the paper that owns an
     authorship or repository, or that cites a person, organisation or topic; else the page
@@ -271,7 +274,7 @@ def where(store: ox.Store, nodes: Iterable[str]) -> dict[str, Origin]:
     return out
 
 
-def _records(store: ox.Store, iris: list[str], listed: bool) -> dict[str, tuple[str, int]]:
+def _records(store: Graph, iris: list[str], listed: bool) -> dict[str, tuple[str, int]]:
     """``where``'s record() for each node (the node as a listing), or its first_listing() (the
     listings of the node as a paper): (file name, line), a query per 2000 nodes."""
     out: dict[str, tuple[str, int]] = {}
@@ -291,7 +294,7 @@ def _records(store: ox.Store, iris: list[str], listed: bool) -> dict[str, tuple[
 _RECORD = "(MIN(?id) AS ?s) (COALESCE(MIN(?line), 0) AS ?l)"
 
 
-def _first(store: ox.Store, papers: list[str]) -> tuple[str, int] | None:
+def _first(store: Graph, papers: list[str]) -> tuple[str, int] | None:
     """first_listing(papers): the least (file name, line) of their listings' records, each
     listing's record its least file name and least line (0 without one), found in SPARQL."""
     best: tuple[str, int] | None = None

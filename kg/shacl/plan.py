@@ -18,6 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from kg.errors import InputError
+from kg.graph.layout import Graph
 from kg.resources import SHAPES_DIR
 from kg.shacl.compile import compile_shape
 from kg.shacl.data import query_solutions
@@ -68,7 +69,7 @@ def targeted_shapes(shapes: rdflib.Graph) -> list[URIRef | BNode]:
 
 
 def focus_nodes(
-    store: ox.Store, shapes: rdflib.Graph, shape: URIRef, cache: dict[Any, Any]
+    store: Graph, shapes: rdflib.Graph, shape: URIRef, cache: dict[Any, Any]
 ) -> tuple[str, ...] | None:
     """The shape's focus node IRIs, sorted; None when some are not IRIs (pySHACL targets)."""
     queries = sorted(
@@ -99,7 +100,7 @@ def _is_sparql_only(shapes: rdflib.Graph, shape: URIRef) -> bool:
     return (shape, SH.sparql, None) in shapes and not constraints
 
 
-def plan(store: ox.Store, shapes: rdflib.Graph, shards: int, compiled: bool) -> list[Task]:
+def plan(store: Graph, shapes: rdflib.Graph, shards: int, compiled: bool) -> list[Task]:
     """Compiled and SPARQL-only shapes run set-at-a-time, a task each; the other core shapes
     sharing targets are validated together by pySHACL, their focus nodes split into
     ``shards`` (1: one pySHACL call for all)."""

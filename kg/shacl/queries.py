@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from kg.graph.layout import Graph
 from kg.shacl.compile import RANGE, Shape
 from kg.shacl.data import to_ox
 
@@ -164,7 +165,7 @@ def _typed(term: Any) -> bool:
 class Queries:
     """The candidate queries of compiled shapes over one store (a store's subclasses once)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: Graph) -> None:
         self.store = store
         self._classes: dict[str, tuple[str, ...]] = {}
         self._small: dict[str, bool] = {}

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SH
 
+from kg.graph.layout import Graph
 from kg.processes import worker_pool
+from kg.progress import Step
 from kg.resources import SHAPES_DIR
 from kg.shacl.check import check
 from kg.shacl.compile import compile_shape
@@ -61,7 +62,7 @@ _SEVERITIES[str(SH.Info)] = Severity.INFO
 class Context:
     """What every task of one validation reads. Forked workers inherit it, unpickled."""
 
-    store: ox.Store
+    store: Graph
     folder: Path | None  # the store's folder, when the data is one: workers open it again
     shapes: rdflib.Graph
 
@@ -78,7 +79,7 @@ class Worker:
     """One process's side of a validation: a store handle, pySHACL's data graph over it, and
     the caches its tasks share."""
 
-    def __init__(self, store: ox.Store, shapes: rdflib.Graph) -> None:
+    def __init__(self, store: Graph, shapes: rdflib.Graph) -> None:
         self.store = store
         self.shapes = shapes
         self.graph = DataGraph(store)
@@ -135,6 +136,7 @@ def validate(
     sharded: bool = True,
     compiled: bool = True,
     inline_below: int = INLINE_BELOW,
+    step: Step | None = None,
 ) -> Report:
     """Validate the data (see ``Data``) against the shapes of ``shapes_dir`` (or ``shapes``).
 
@@ -142,6 +144,7 @@ def validate(
     ``sharded=False`` runs plain pySHACL once over the whole graph, every SPARQL-based
     constraint per focus node. Both are references the fast path must agree with. Graphs of
     fewer than ``inline_below`` quads are validated in-process (a store folder never is).
+    ``step`` hears how many checks (tasks) there are, and each one done.
     """
     shapes = shapes if shapes is not None else load_shapes(shapes_dir)
     loaded = data_store(data)
@@ -153,10 +156,14 @@ def validate(
         tasks = plan(loaded.store, shapes, shards, compiled)
     triples, raw = 0, []
     where_from: dict[str, Origin] = {}
+    if step is not None:
+        step.total(len(tasks), "checks")
     for outcome in _outcomes(Context(loaded.store, loaded.folder, shapes), tasks, shards):
         triples += outcome.triples
         raw += outcome.results
         where_from.update(outcome.where)
+        if step is not None:
+            step.advance(1)
     results = sorted(
         {_result(r, where_from.get(r.focus, Origin())) for r in raw}, key=Result.sort_key
     )

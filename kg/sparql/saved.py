@@ -44,6 +44,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError, UsageError
+from kg.graph.layout import Graph
 from kg.resources import QUERIES_DIR
 from kg.sparql.header import Parameter, parse_header
 from kg.sparql.results import Results, collect
@@ -213,7 +214,7 @@ def refuse_service(query: SavedQuery) -> None:
 
 
 def run_local(
-    store: ox.Store,
+    store: Graph,
     query: SavedQuery,
     bindings: Mapping[str, Term],
     allow_service: bool = False,
@@ -239,7 +240,7 @@ def run_local(
         raise StoreError(f"{query.source}: cannot read the store: {exc}") from exc
 
 
-def run_update(store: ox.Store, query: SavedQuery, bindings: Mapping[str, Term]) -> Results:
+def run_update(store: Graph, query: SavedQuery, bindings: Mapping[str, Term]) -> Results:
     if bindings:
         raise UsageError(f"{query.source}: parameters cannot be bound in an update")
     try:

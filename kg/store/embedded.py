@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.graph.layout import Graph, as_one_graph
 from kg.processes import worker_pool
 from kg.publish import staging_beside, swap_in
 
@@ -34,21 +35,19 @@ def looks_like_a_store(path: Path) -> bool:
     return "CURRENT" in names and all(p.is_file() and not p.is_symlink() for p in entries)
 
 
-def write_store(path: Path, nquads: Path, union: Path) -> None:
-    """Load the build's N-Quads export into a new store at ``path``, and the N-Triples
-    export (the union of the graphs, each triple once) into its default graph; replace any
-    old store only when the new one is complete.
+def write_store(path: Path, nquads: Path) -> None:
+    """Load the build's N-Quads export into a new store at ``path``; replace any old store
+    only when the new one is complete.
 
-    Oxigraph's union-of-named-graphs view is a bag (a triple in three page graphs matches
-    three times); a deduplicated default graph gives plain queries set semantics, the same
-    triples as graph.ttl, and the same answers locally and on a server that got it too.
-    Loading from the files lets Oxigraph parse in Rust, with nothing more held in memory.
+    The named graphs do not overlap, so the store holds each triple once and readers take
+    the union of the named graphs as their default graph (``kg.graph.layout``): no second
+    copy in the default graph. Loading from the file lets Oxigraph parse in Rust, with
+    nothing more held in memory.
     """
     try:
         with staging_beside(path) as fresh:  # the one stage-then-swap helper (kg.publish)
             store = ox.Store(str(fresh))
             load_file(store, nquads, ox.RdfFormat.N_QUADS)
-            load_file(store, union, ox.RdfFormat.N_TRIPLES)
             store.flush()
             store.optimize()
             del store  # closes the database before the folder moves
@@ -70,7 +69,7 @@ BACKGROUND_MIN_BYTES = 20_000_000
 
 @contextmanager
 def writing_store(
-    path: Path, nquads: Path, union: Path, background_min_bytes: int = BACKGROUND_MIN_BYTES
+    path: Path, nquads: Path, background_min_bytes: int = BACKGROUND_MIN_BYTES
 ) -> Iterator[Callable[[], None]]:
     """``write_store`` in a second process, so the store fills on one core while the
     caller writes the other exports on the other; yields the function that waits for it
@@ -82,13 +81,13 @@ def writing_store(
     threads do not survive a fork (a forked child can hang opening a store).
     """
     if nquads.stat().st_size < background_min_bytes:
-        write_store(path, nquads, union)
+        write_store(path, nquads)
         yield lambda: None
         return
     # worker_pool: a build killed with SIGKILL must not leave this filling a store
     pool = worker_pool("spawn", 1)
     try:
-        pending = pool.apply_async(write_store, (path, nquads, union))
+        pending = pool.apply_async(write_store, (path, nquads))
         pool.close()
         yield pending.get
     finally:
@@ -97,9 +96,10 @@ def writing_store(
 
 
 @contextmanager
-def open_store(path: Path, writable: bool = False) -> Iterator[ox.Store]:
+def open_store(path: Path, writable: bool = False) -> Iterator[Graph]:
     """Open the built store, read-only unless ``writable`` (only for ``kg query
-    --allow-update``: flushed when the block ends); a clear error when there is none yet."""
+    --allow-update``: flushed when the block ends), as one graph (``kg.graph.layout``);
+    a clear error when there is none yet."""
     if not path.is_dir():
         raise StoreError(f"no store at {path}: run `kg build` first (or pass --out DIR)")
     try:
@@ -107,12 +107,6 @@ def open_store(path: Path, writable: bool = False) -> Iterator[ox.Store]:
     except OSError as exc:
         purpose = " for writing" if writable else ""
         raise StoreError(f"cannot open the store at {path}{purpose}: {exc}") from exc
-    yield store
+    yield as_one_graph(store)
     if writable:
         store.flush()
-
-
-def union_heads(store: ox.Store) -> list[str]:
-    """The default graph (the union of the named graphs) as N-Triples lines without `` .``."""
-    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    return [line[:-2] for line in text.decode("utf-8").split("\n") if line]

@@ -18,8 +18,22 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import StoreError
+from kg.graph.layout import holds_union_copy
 from kg.store.guard import Guard, no_refusal, service_refusal
+
+
+def _reads_union(path: Path) -> bool:
+    """Whether queries must read the union of the named graphs (``kg.graph.layout``)."""
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+    union = not holds_union_copy(store)
+    del store  # closed before the server opens the folder
+    return union
 
 
 def oxigraph_binary() -> str:
@@ -72,6 +86,7 @@ def serve_store(
     if not path.is_dir():
         raise StoreError(f"no store at {path}: run `kg build` first (or pass --out DIR)")
     binary = oxigraph_binary()
+    union = _reads_union(path)
     try:
         guard = Guard((host, port), service_refusal if not allow_service else no_refusal)
     except OSError as exc:
@@ -86,6 +101,7 @@ def serve_store(
         guard.upstream = (host, inner)
         command = [binary, "serve-read-only", "--location", str(path)]
         command += ["--bind", f"{host}:{inner}", "--timeout-s", str(timeout)]
+        command += ["--union-default-graph"] if union else []
         started = subprocess.Popen(command, stdin=subprocess.DEVNULL)
         _wait_until_answering(started, f"http://{host}:{inner}", startup_timeout)
         guard.ready.set()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.graph.layout import as_one_graph
+
 PAPERS = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX kg: <https://w3id.org/kg/ns#>
@@ -23,7 +25,7 @@ SELECT ?paper ?n ?name WHERE {
 
 def titled_papers(out: Path) -> dict[str, tuple[str, tuple[str, ...], bool]]:
     """IRI -> (title, printed authors in order, et al.) of every titled paper."""
-    store = ox.Store.read_only(str(out / "store"))
+    store = as_one_graph(ox.Store.read_only(str(out / "store")))
     authors: dict[str, list[tuple[int, str]]] = {}
     for row in store.query(AUTHORS):  # type: ignore[union-attr]
         authors.setdefault(row["paper"].value, []).append((int(row["n"].value), row["name"].value))

@@ -59,10 +59,10 @@ def test_load_puts_every_graph_with_the_local_counts(oxigraph_server: str, built
 
     assert code == 0, stderr
     expected = local_counts(built)
-    assert len(expected) == 9  # 5 pages, dataset, statistics, taxonomy, default
+    assert len(expected) == 10  # 5 pages, entities, dataset, statistics, taxonomy, default
     assert server_counts(oxigraph_server) == expected
     assert set(statuses(stdout).values()) == {"loaded"}
-    assert f"9 graphs loaded ({sum(expected.values())} triples)" in stderr
+    assert f"{len(expected)} graphs loaded ({sum(expected.values())} triples)" in stderr
     assert temp_graphs(oxigraph_server) == []
 
 
@@ -80,7 +80,7 @@ def test_reload_duplicates_nothing(oxigraph_server: str, built: Path) -> None:
     assert set(statuses(stdout).values()) == {"loaded"}
     assert server_counts(oxigraph_server) == local_counts(built)
     assert temp_graphs(oxigraph_server) == []
-    assert kg_load(oxigraph_server, built)[1].count("unchanged") == 9
+    assert kg_load(oxigraph_server, built)[1].count("unchanged") == 10
 
 
 def test_changing_one_page_reloads_only_what_it_touches(

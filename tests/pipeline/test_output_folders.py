@@ -44,7 +44,7 @@ def assert_one_whole_build(out: Path) -> str:
     bases = {base for base in (BASE_A, BASE_B) if f"<{base}paper/" in text}
     assert len(bases) == 1, bases
     store = ox.Store.read_only(str(out / "store"))
-    in_store = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    in_store = len({q.triple for q in store})  # the union of its graphs
     assert in_store == text.count("\n")  # the store is the one these files were written with
     (base,) = bases
     for name in ("graph.ttl", "graph.nq", "graph.jsonld"):

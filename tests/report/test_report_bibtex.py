@@ -16,6 +16,7 @@ from htmlpage import Page
 
 from kg.cite.bibtex import bibtex_chunks, protected_title
 from kg.cite.model import Citation
+from kg.graph.layout import as_one_graph
 from kg.report.bib import Entry, bib_files, download_link
 from kg.report.data import Paper, Site
 from kg.report.pages import make_context, paper_page
@@ -52,7 +53,7 @@ def plain(text: str) -> str:
 @pytest.fixture(scope="module")
 def titles(built: Path) -> dict[str, str]:
     """Paper IRI -> its dcterms:title, from the store."""
-    store = ox.Store.read_only(str(built / "store"))
+    store = as_one_graph(ox.Store.read_only(str(built / "store")))
     rows = store.query(
         PREFIXES + "SELECT ?p ?t WHERE { ?p a schema:ScholarlyArticle ; dcterms:title ?t }"
     )

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from htmlpage import Page, parse
 
+from kg.graph.layout import as_one_graph
 from kg.report.data import Paper, Site
 from kg.report.pages import make_context, paper_page
 
@@ -22,7 +23,7 @@ PREFIX schema: <https://schema.org/>
 
 
 def select(out: Path, sparql: str) -> set[str]:
-    store = ox.Store.read_only(str(out / "store"))
+    store = as_one_graph(ox.Store.read_only(str(out / "store")))
     return {str(row[0].value) for row in store.query(PREFIXES + sparql)}  # type: ignore[union-attr]
 
 
@@ -164,7 +165,7 @@ def test_values_are_escaped() -> None:
 
 
 def test_paper_page_shows_authors_in_order_and_every_listing(built: Path, site: Path) -> None:
-    store = ox.Store.read_only(str(built / "store"))
+    store = as_one_graph(ox.Store.read_only(str(built / "store")))
     rows = store.query(
         PREFIXES
         + """SELECT ?p (COUNT(DISTINCT ?l) AS ?n) WHERE {
@@ -187,7 +188,7 @@ def test_paper_page_shows_authors_in_order_and_every_listing(built: Path, site: 
 
 
 def test_ambiguous_creator_is_marked_with_its_candidates(built: Path, site: Path) -> None:
-    store = ox.Store.read_only(str(built / "store"))
+    store = as_one_graph(ox.Store.read_only(str(built / "store")))
     for row in store.query(PREFIXES + "SELECT ?x WHERE { ?x a kg:AmbiguousCreator }"):
         iri = row[0].value  # type: ignore[index]
         page = next(p for p in (site / "people").glob("*.html") if parse(p).iri == iri)

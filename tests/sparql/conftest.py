@@ -15,6 +15,7 @@ from querytest import SEEDS
 
 from kg.config import DEFAULT_BASE_IRI
 from kg.graph.identity import Iris
+from kg.graph.layout import Graph, as_one_graph
 
 UNION = Iris(DEFAULT_BASE_IRI).union_graph  # where `kg load` puts the deduplicated union
 
@@ -29,8 +30,8 @@ def seed_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_store(seed_out: Path) -> Iterator[ox.Store]:
-    yield ox.Store.read_only(str(seed_out / "store"))
+def seed_store(seed_out: Path) -> Iterator[Graph]:
+    yield as_one_graph(ox.Store.read_only(str(seed_out / "store")))
 
 
 @pytest.fixture
@@ -43,11 +44,12 @@ def seed_endpoint(request: pytest.FixtureRequest, seed_out: Path) -> str:
         pytest.skip("no oxigraph_server fixture in tests/conftest.py (the triple-store issue)")
     store = ox.Store.read_only(str(seed_out / "store"))
     dump = store.dump(format=ox.RdfFormat.N_QUADS)
-    union = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    union = (seed_out / "graph.nt").read_bytes()  # the union, as kg load sends it
     assert dump and union
     graph = urllib.parse.quote(UNION, safe="")
     for url, data, media_type in (
         (f"{base}/store", dump, "application/n-quads"),
+        (f"{base}/store?default", union, "application/n-triples"),
         (f"{base}/store?graph={graph}", union, "application/n-triples"),
     ):
         request_ = urllib.request.Request(

@@ -25,6 +25,7 @@ from kgtest import build, run
 from querytest import SEEDS, values
 
 from kg.graph.identity import Iris
+from kg.graph.layout import as_one_graph
 from kg.sparql.endpoint import run_remote
 from kg.sparql.results import Results
 from kg.sparql.saved import bind, from_text, library, load, run_local
@@ -45,7 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def local(built: Path) -> dict[str, Results]:
-    store = ox.Store.read_only(str(built / "store"))
+    store = as_one_graph(ox.Store.read_only(str(built / "store")))
     return {q.name: run_local(store, q, bind(q, [])) for q in LIBRARY}
 
 
@@ -156,7 +157,7 @@ def test_all_on_a_query_without_limit_shows_every_row(built: Path) -> None:
 def test_a_query_that_names_graphs_is_not_scoped_to_the_union(virtuoso: str, built: Path) -> None:
     """default-graph-uri alone leaves the dataset no named graphs (SPARQL protocol): a query
     with GRAPH is sent unscoped and counts a page graph's triples as locally (issue 20)."""
-    store = ox.Store.read_only(str(built / "store"))
+    store = as_one_graph(ox.Store.read_only(str(built / "store")))
     page = next(iter(store.named_graphs())).value
     text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{page}> {{ ?s ?p ?o }} }}"
     expected = run_local(store, from_text(text), {})
