@@ -8,7 +8,9 @@ writes the counts as RDF Data Cube observations (``qb:Observation``) in a graph 
 own. The counts are read from the union of the data graphs, the same triples the queries
 read, so a table can never disagree with the data it summarises. The pass that reads them
 also takes the census the VoID description needs (``Census``), so the build splits its
-millions of triples once, not twice.
+millions of triples once, not twice. The tables for questions about people, papers and
+listings (co-authors, multi-page papers, code-flag disagreements) are ``kg.graph.tables``,
+computed from the same census.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from itertools import combinations
 
 import pyoxigraph as ox
 
+from kg.graph import tables
 from kg.graph.identity import Iris, key_hash
 from kg.graph.ntriples import Triple
 from kg.graph.terms import DCTERMS_, FOAF_, KG_, QB_, SKOS_, T_BOOL, T_INT, A, lit, node, typed
@@ -42,7 +45,11 @@ _VALUES = (
     KG_.authorshipOf,
     KG_.affiliatedOrganization,
     FOAF_.primaryTopic,
+    *tables.VALUES,
 )
+# Of those, the ones about listings and creators, whose many subjects and few distinct objects
+# repeat: each term is held once (100 k papers: 130 MiB less than a string per triple).
+_SHARED = frozenset((KG_.onPage, KG_.listedPaper, *tables.VALUES))
 # Predicates the tables only test: the subjects with this object (None: with any object).
 _FLAGS = {
     KG_.hasCode: TRUE,
@@ -51,6 +58,7 @@ _FLAGS = {
     KG_.shownAuthorCount: ZERO,
     DCTERMS_.identifier: None,
     SKOS_.notation: None,
+    **tables.FLAGS,
 }
 TABLES = {
     "topic-year": "Papers per topic and year",
@@ -70,6 +78,7 @@ def statistics(facts: Facts, iris: Iris) -> list[Triple]:
     out += topic_years(facts, iris)
     out += page_listings(facts, iris)
     out += organisation_pairs(facts, iris)
+    out += tables.tables(facts, iris)  # co-authors, multi-page papers, code-flag disagreements
     return out
 
 
@@ -80,10 +89,14 @@ class Facts:
     def __init__(self) -> None:
         self.values: dict[str, dict[str, str | list[str]]] = {p: {} for p in _VALUES}
         self.flagged: dict[str, set[str]] = {p: set() for p in _FLAGS}
+        self._strings: dict[str, str] = {}  # one copy of each term of _SHARED's triples
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
         table = self.values.get(predicate)
         if table is not None:
+            if predicate in _SHARED:  # a listing's or paper's terms, kept once, not per triple
+                subject = self._strings.setdefault(subject, subject)
+                obj = self._strings.setdefault(obj, obj)
             held = table.get(subject)
             if held is None:
                 table[subject] = obj  # one string, not a list: most have one value

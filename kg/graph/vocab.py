@@ -133,6 +133,17 @@ class KG(DefinedNamespace):
     numberOfSharedPapers: URIRef
     firstSharedPaper: URIRef
 
+    # Statistics for the person, paper and listing questions (kg/graph/tables.py)
+    MultiPagePaperObservation: URIRef
+    paper: URIRef
+    numberOfPages: URIRef
+    numberOfDisagreeingFields: URIRef
+    coauthor: URIRef
+    CodeFlagDisagreement: URIRef
+    FlagWithoutRepository: URIRef
+    RepositoryWithoutFlag: URIRef
+    codeFlagDisagreement: URIRef
+
 
 SCHEMA = Namespace("https://schema.org/")
 FABIO = Namespace("http://purl.org/spar/fabio/")

@@ -352,9 +352,7 @@ def test_a_failed_export_stops_the_store_process_and_keeps_the_old_output(
 
     monkeypatch.setattr(kg.export.files, "write_atomic_chunks", crash)
     with pytest.raises(KeyboardInterrupt):  # the store fills in a second process meanwhile
-        build_graph(
-            [SEEDS], Settings(out_dir=out), background_store_min_bytes=0, incremental=False
-        )
+        build_graph([SEEDS], Settings(out_dir=out), background_store_min_bytes=0, incremental=False)
     assert multiprocessing.active_children() == []
     assert_unchanged(out, before, built)
 
