@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
+import pyoxigraph as ox
 from click.testing import CliRunner
 
 from kg.cli import main
@@ -42,3 +45,30 @@ def load_generator() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while being built
     spec.loader.exec_module(module)
     return module
+
+
+def data_and_derived(
+    quads: Iterable[ox.Quad], statistics: ox.NamedNode, dataset: ox.NamedNode
+) -> tuple[ox.Store, ox.Store]:
+    """The union of the data graphs (what the build's counts and tables are made from), and
+    that union with the statistics added (what the saved queries read), each in the default
+    graph of an in-memory store."""
+    quads = list(quads)
+    data, everything = ox.Store(), ox.Store()
+    data.extend(
+        ox.Quad(q.subject, q.predicate, q.object)
+        for q in quads
+        if q.graph_name not in (statistics, dataset)
+    )
+    everything.extend(
+        ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name != dataset
+    )
+    return data, everything
+
+
+def solution_rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:
+    """Each solution of a SELECT as a tuple of plain values ("" when unbound), counted."""
+    return Counter(
+        tuple("" if term is None else term.value for term in solution)
+        for solution in store.query(query)  # type: ignore[union-attr]
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from kgtest import load_generator
+from kgtest import data_and_derived, load_generator, solution_rows
 
 from kg.config import Settings
 from kg.graph.identity import Iris
@@ -30,25 +30,11 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 
 def stores(quads: list[ox.Quad]) -> tuple[ox.Store, ox.Store]:
-    """The union of the data graphs (what the counts are made from), and that union with
-    the statistics added (observations name papers whose titles live in the data)."""
-    data, everything = ox.Store(), ox.Store()
-    data.extend(
-        ox.Quad(q.subject, q.predicate, q.object)
-        for q in quads
-        if q.graph_name not in (STATISTICS, DATASET)
-    )
-    everything.extend(
-        ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name != DATASET
-    )
-    return data, everything
+    return data_and_derived(quads, STATISTICS, DATASET)
 
 
 def rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:
-    return Counter(
-        tuple("" if term is None else term.value for term in solution)
-        for solution in store.query(PREFIXES + query)  # type: ignore[union-attr]
-    )
+    return solution_rows(store, PREFIXES + query)
 
 
 # Each pair: the count over the data (as the saved queries made it before issue 5's

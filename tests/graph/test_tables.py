@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from kgtest import load_generator
+from kgtest import data_and_derived, load_generator, solution_rows
 
 from kg.config import Settings
 from kg.graph.identity import Iris
@@ -34,25 +34,11 @@ PREFIX qb: <http://purl.org/linked-data/cube#>
 
 
 def stores(quads: list[ox.Quad]) -> tuple[ox.Store, ox.Store]:
-    """The union of the data graphs (what the tables are made from), and that union with
-    the statistics added (what the saved queries read)."""
-    data, everything = ox.Store(), ox.Store()
-    data.extend(
-        ox.Quad(q.subject, q.predicate, q.object)
-        for q in quads
-        if q.graph_name not in (STATISTICS, DATASET)
-    )
-    everything.extend(
-        ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name != DATASET
-    )
-    return data, everything
+    return data_and_derived(quads, STATISTICS, DATASET)
 
 
 def rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:
-    return Counter(
-        tuple("" if term is None else term.value for term in solution)
-        for solution in store.query(PREFIXES + query)  # type: ignore[union-attr]
-    )
+    return solution_rows(store, PREFIXES + query)
 
 
 # Each pair: the count over the data, and the same columns read from the table.

@@ -9,13 +9,13 @@ import pickle
 from pathlib import Path
 
 import pytest
+from kgtest import load_generator
 
 from kg.config import DEFAULT_CAPTURE_DATE
 from kg.read.cache import CACHE_NAME, ParseCache, cache_bytes, fingerprint, read_cache
 from kg.read.pages import Page, read_pages
 from kg.read.parallel import parse_pages_in_parallel, parse_with_cache
 from kg.read.records import build_lexicon, page_lexicon
-from tests.kgtest import load_generator
 
 PRINT = fingerprint("test", DEFAULT_CAPTURE_DATE)
 
