@@ -10,6 +10,11 @@ class Severity(StrEnum):
     ERROR = "error"  # something was skipped
     WARNING = "warning"  # read, but doubtful
 
+    def __reduce_ex__(self, protocol: object) -> tuple[type[Severity], tuple[str]]:
+        # Pickled by value (a build's cache): some Python 3.11 releases pickle a member
+        # through builtins.getattr, which the cache's safe unpickler must not allow.
+        return type(self), (self.value,)
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:

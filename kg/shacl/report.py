@@ -23,6 +23,10 @@ class Severity(StrEnum):
     WARNING = "warning"
     INFO = "info"
 
+    def __reduce_ex__(self, protocol: object) -> tuple[type[Severity], tuple[str]]:
+        # Pickled by value, as kg.diagnostics.Severity (the build record holds reports).
+        return type(self), (self.value,)
+
     @property
     def rank(self) -> int:
         return list(Severity).index(self)

@@ -166,3 +166,17 @@ def test_a_damaged_cache_is_a_clean_build(tmp_path: Path, seed_names: list[str])
     assert not result.unchanged
     assert "reused" not in parse_line(lines)
     assert_as_clean(out, pages, tmp_path)
+
+
+def test_severities_pickle_by_value_on_every_python() -> None:
+    """Some Python 3.11 releases pickle an enum member as builtins.getattr(cls, name), which
+    the caches' unpickler refuses (CI's Debian 3.11.2 did): both severities pickle by value."""
+    import pickle
+
+    from kg.diagnostics import Severity as Input
+    from kg.shacl.report import Severity as Finding
+
+    for member in [*Input, *Finding]:
+        data = pickle.dumps(member, protocol=5)
+        assert b"getattr" not in data
+        assert pickle.loads(data) is member
