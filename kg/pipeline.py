@@ -359,7 +359,7 @@ def _updated(store: Path, nquads: Path, previous: Path) -> bool:
 
 
 def _validate_into(folder: Path, base_iri: str, step: Step) -> Report:
-    """The store just written, validated where it lies (its default graph is the union);
+    """The store just written, validated where it lies (read as one graph, kg.graph.layout);
     the report goes beside the exports as validation.txt and validation.ttl."""
     report = validate_graph(store_path(folder), SHAPES_DIR, step=step)
     prefixes = prefixes_for(base_iri)

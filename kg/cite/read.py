@@ -1,12 +1,12 @@
 """The store -> ``Cited``: every paper read set-at-a-time, keyed over the whole graph, then
 the selection applied.
 
-Each fact is one SPARQL scan of one property over the store's default graph (the
-deduplicated union), joined in Python by paper IRI: a lookup per paper costs 10-15 us on
-the disk store and a scanned row about 1 us (the saved queries' notes, issue 5), so nine
-scans read 100 k papers in about the time 100 k lookups would take for one property.
-Keys are computed over every titled paper before the selection, so a paper's key is the
-same in every export of the same graph.
+Each fact is one SPARQL scan of one property over the store read as one graph (the union of
+its named graphs, kg.graph.layout), joined in Python by paper IRI: a lookup per paper costs
+10-15 us on the disk store and a scanned row about 1 us (the saved queries' notes, issue 5),
+so nine scans read 100 k papers in about the time 100 k lookups would take for one property.
+Keys are computed over every titled paper before the selection, so a paper's key is the same
+in every export of the same graph.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def validate_command(
     else:
         with open_store(store_path(settings.out_dir)):  # a clear error when there is none
             pass
-        quads = store_path(settings.out_dir)  # validated in place (its default graph)
+        quads = store_path(settings.out_dir)  # validated in place, as one graph
     report = run_validation(quads, shapes_dir, quiet)
     prefixes = prefixes_for(settings.base_iri)
     if fmt == "json":

@@ -1,9 +1,9 @@
 """The report's view of the graph, read from a pyoxigraph store (``load_site``).
 
-A handful of SELECT queries on the store's default graph (the deduplicated union of the
-page graphs, ontology/MODEL.md) fill the dataclasses of ``kg.report.data``; everything is
-sorted here, so the pages rendered from a ``Site`` do not depend on the order the store
-answers in.
+A handful of SELECT queries on the store read as one graph (the union of its named graphs,
+each triple once: kg.graph.layout, ontology/MODEL.md) fill the dataclasses of
+``kg.report.data``; everything is sorted here, so the pages rendered from a ``Site`` do not
+depend on the order the store answers in.
 """
 
 from __future__ import annotations
