@@ -39,6 +39,7 @@ from kg.publish import (
     carry_over,
     claim,
     mark,
+    marked_entries,
     output_lock,
     remove_leftovers,
     resolved_target,
@@ -213,7 +214,7 @@ def build(
         keys = [(page.source, page.sha256) for page in pages]
         fingerprint = build_fingerprint(keys, settings, validate)
         last = read_last_build(target) if incremental else None
-        if last is not None and last.fingerprint == fingerprint and _whole(target, validate):
+        if last is not None and last.fingerprint == fingerprint and _whole(target):
             if hooks.seen is not None:
                 hooks.seen(last.diagnostics)
             hooks.say(f"{settings.out_dir}/ already holds this build: nothing to do")
@@ -235,11 +236,11 @@ class _Plan:
     pages: list[tuple[str, str]]  # (name, SHA-256) of every page
 
 
-def _whole(target: Path, validate: bool) -> bool:
-    """Whether the folder still holds every output of a build (none deleted by hand)."""
-    names = [f.file_name for f in FORMATS] + ["diagnostics.txt"]
-    names += ["validation.txt", "validation.ttl"] if validate else []
-    return all((target / n).is_file() for n in names) and store_path(target).is_dir()
+def _whole(target: Path) -> bool:
+    """Whether the folder still holds everything its build wrote (its marker lists it):
+    none of it deleted by hand."""
+    wrote = marked_entries(target)
+    return wrote is not None and all((target / name).exists() for name in wrote)
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,7 @@ def _build_into(
             background = hooks.background_store_min_bytes
             step.detail("filling the store")  # a small graph's store fills first, here
             old = target if plan.incremental else None
-            with _filling_store(store, nquads, old, background) as store_written:
+            with _filling_store(store, nquads, sizes[0], old, background) as store_written:
                 write_exports(pairs, union, staging, prefixes, context, others, step)
                 text = "".join(f"{d}\n" for d in diagnostics)
                 write_atomic(staging / "diagnostics.txt", text)
@@ -328,27 +329,28 @@ def _build_into(
 
 @contextmanager
 def _filling_store(
-    store: Path, nquads: Path, previous: Path | None, background_min_bytes: int
+    store: Path, nquads: Path, quads: int, previous: Path | None, background_min_bytes: int
 ) -> Iterator[Callable[[], None]]:
-    """The store of ``nquads`` at ``store``: the store of the ``previous`` build with the
-    difference between the two graph.nq applied, when there is one and the difference is
-    small; else loaded whole (``writing_store``, in a second process when big)."""
-    if previous is not None and _updated(store, nquads, previous):
+    """The store of ``nquads`` (``quads`` lines) at ``store``: the store of the
+    ``previous`` build with the difference between the two graph.nq applied, when there is
+    one and the difference is small; else loaded whole (``writing_store``, in a second
+    process when big)."""
+    if previous is not None and _updated(store, nquads, quads, previous):
         yield lambda: None
         return
     with writing_store(store, nquads, background_min_bytes) as store_written:
         yield store_written
 
 
-def _updated(store: Path, nquads: Path, previous: Path) -> bool:
+def _updated(store: Path, nquads: Path, quads: int, previous: Path) -> bool:
     """Whether the previous build's store, with the difference applied, is now at
     ``store``; False when there is none to start from, the difference is big (more than
-    about a quarter of the quads: loading whole is then the cheaper way), or the old store
+    a quarter of the ``quads``: loading whole is then the cheaper way), or the old store
     is not the graph.nq beside it."""
     old_store, old_nquads = store_path(previous), previous / NQUADS.file_name
     if not can_update(old_store, old_nquads):
         return False
-    change = difference(old_nquads, nquads, limit=nquads.stat().st_size // 400)  # ~100 B a quad
+    change = difference(old_nquads, nquads, limit=quads // 4)
     if change is None:
         return False
     try:

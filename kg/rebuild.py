@@ -22,7 +22,7 @@ from kg.config import Settings
 from kg.diagnostics import Diagnostic
 from kg.diagnostics import Severity as DiagnosticSeverity
 from kg.publish import read_pickled
-from kg.resources import ONTOLOGY_DIR, SHAPES_DIR
+from kg.resources import ONTOLOGY_DIR, SHAPES_DIR, files_digest
 from kg.shacl.report import Report, Result
 from kg.shacl.report import Severity as ResultSeverity
 
@@ -49,12 +49,9 @@ def build_fingerprint(pages: Iterable[tuple[str, str]], settings: Settings, vali
 @cache
 def code_fingerprint() -> str:
     """kg's version, and every file of its code and of the data a build reads."""
-    digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     files = sorted(package.rglob("*.py")) + _files(ONTOLOGY_DIR) + _files(SHAPES_DIR)
-    for path in files:
-        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(__version__, files)
 
 
 def _files(folder: Path) -> list[Path]:

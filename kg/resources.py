@@ -7,6 +7,8 @@ to them, which the wheel turns into copies. Everything reads them through
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
@@ -35,3 +37,12 @@ SHAPES_DIR = data_dir("shapes")
 QUERIES_DIR = data_dir("queries")
 SEEDS_DIR = data_dir("seeds")
 REPORT_ASSETS_DIR = package_path("report", "assets")
+
+
+def files_digest(seed: str, paths: Iterable[Path]) -> str:
+    """SHA-256 of ``seed`` and of each file's name and bytes, in the order given: the
+    fingerprint of the code or data a cache depends on (kg.read.cache, kg.rebuild)."""
+    digest = hashlib.sha256(seed.encode())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from kg.export.formats import FORMATS, NQUADS, Format
 from kg.export.lines import Pair, Pairs
 from kg.export.ntriples import nquads_chunks
-from kg.graph.layout import Graph
+from kg.graph.layout import Graph, graph_heads, raw_store
 from kg.graph.ntriples import sorted_text
 from kg.progress import Step, counted
 from kg.publish import write_atomic_chunks
@@ -43,15 +43,9 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> tuple[Pairs, list[str]]:
 
 
 def stored_text(store: Graph) -> tuple[Pairs, list[str]]:
-    """The store's named graphs (and their union) as the sorted text the build writes.
-    pyoxigraph dumps each graph as N-Triples text in Rust; reading term objects quad by quad
-    cost 12 us a quad from the disk store, minutes for a 100 k-paper graph."""
-    graphs: dict[str, set[str]] = {}
-    for graph in store.named_graphs():
-        text = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode()
-        # split on "\n" only: str.splitlines() would also split at U+2028 inside a literal
-        graphs[str(graph)] = {line[:-2] for line in text.split("\n") if line}
-    return sorted_text(graphs)
+    """The store's named graphs (and their union) as the sorted text the build writes."""
+    raw = raw_store(store)
+    return sorted_text({str(graph): graph_heads(raw, graph) for graph in raw.named_graphs()})
 
 
 class ExportedLines:

@@ -66,18 +66,21 @@ def as_one_graph(store: ox.Store) -> Graph:
     return store if holds_union_copy(store) else UnionView(store)
 
 
+def graph_heads(store: ox.Store, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> set[str]:
+    """One graph of the store as N-Triples lines without `` .``. pyoxigraph dumps it as text
+    in Rust; reading term objects quad by quad cost 12 us a quad from the disk store."""
+    text = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"").decode()
+    # split on "\n" only: str.splitlines() would also split at U+2028 inside a literal
+    return {line[:-2] for line in text.split("\n") if line}
+
+
 def union_heads(graph: Graph) -> list[str]:
     """The whole graph as N-Triples lines without `` .``, each triple once."""
-    store = graph.store if isinstance(graph, UnionView) else graph
-    graphs: list[Any] = [ox.DefaultGraph()]
+    store = raw_store(graph)
+    names: list[Any] = [ox.DefaultGraph()]
     if isinstance(graph, UnionView):
-        graphs += store.named_graphs()
-    heads: set[str] = set()
-    for name in graphs:
-        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b""
-        # split on "\n" only: U+2028 may be inside a literal
-        heads.update(line[:-2] for line in text.decode("utf-8").split("\n") if line)
-    return sorted(heads)
+        names += store.named_graphs()
+    return sorted(set().union(*(graph_heads(store, name) for name in names)))
 
 
 def raw_store(graph: Graph) -> ox.Store:

@@ -11,7 +11,6 @@ only the record types below: an output folder is not trusted to run code.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from kg.diagnostics import Diagnostic, Severity
 from kg.publish import read_pickled
 from kg.read.authors import Lexicon, title_key
 from kg.read.model import PaperRecord, ProfileRecord, Record
+from kg.resources import files_digest
 
 CACHE_NAME = "parse-cache.pickle"
 _FORMAT = 1  # bump when the entries change shape
@@ -106,10 +106,8 @@ class ParseCache:
 def fingerprint(version: str, capture_date: date) -> str:
     """What every cached parse depends on besides its page: kg's version, the source of
     the reading stage itself (a changed parser on the same version), the capture date."""
-    digest = hashlib.sha256(f"{_FORMAT}\n{version}\n{capture_date.isoformat()}\n".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    seed = f"{_FORMAT}\n{version}\n{capture_date.isoformat()}\n"
+    return files_digest(seed, sorted(Path(__file__).parent.glob("*.py")))
 
 
 def read_cache(folder: Path, wanted: str) -> ParseCache:

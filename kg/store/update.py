@@ -36,16 +36,17 @@ class Difference:
     old_lines: int  # the quads of the old file, to check the old store against
 
 
-def _key(line: str) -> tuple[str, str]:
-    quad_head, graph, _ = line.rsplit(" ", 2)  # "<s> <p> o <g> ." (IRIs hold no spaces)
-    return graph, line_key(quad_head)
+Keyed = tuple[tuple[str, str], str]  # (the line's place in the build's order, the line)
 
 
-def _lines(stream: IO[str]) -> Iterator[str]:
+def _keyed(stream: IO[str]) -> Iterator[Keyed]:
+    """Each quad line with its sort key, made once: (graph, ``line_key`` of the rest)."""
     # split on "\n" only: a literal may hold U+2028, which line iteration of text keeps
     for line in stream:
         if line.strip():
-            yield line if line.endswith("\n") else line + "\n"
+            line = line if line.endswith("\n") else line + "\n"
+            quad_head, graph, _ = line.rsplit(" ", 2)  # "<s> <p> o <g> ." (IRIs: no spaces)
+            yield (graph, line_key(quad_head)), line
 
 
 def difference(old: Path, new: Path, limit: int | None = None) -> Difference | None:
@@ -60,17 +61,17 @@ def difference(old: Path, new: Path, limit: int | None = None) -> Difference | N
         old.open(encoding="utf-8", newline="\n") as a,
         new.open(encoding="utf-8", newline="\n") as b,
     ):
-        left, right = _lines(a), _lines(b)
+        left, right = _keyed(a), _keyed(b)
         x, y = next(left, None), next(right, None)
         while x is not None or y is not None:
             if limit >= 0 and len(removed) + len(added) > limit:
                 return None
-            if y is None or (x is not None and _key(x) < _key(y)):
-                removed.append(x)  # type: ignore[arg-type]
+            if y is None or (x is not None and x[0] < y[0]):
+                removed.append(x[1])  # type: ignore[index]
                 count += 1
                 x = next(left, None)
-            elif x is None or _key(y) < _key(x):
-                added.append(y)
+            elif x is None or y[0] < x[0]:
+                added.append(y[1])
                 y = next(right, None)
             else:
                 count += 1
