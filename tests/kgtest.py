@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -45,25 +44,6 @@ def load_generator() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while being built
     spec.loader.exec_module(module)
     return module
-
-
-def data_and_derived(
-    quads: Iterable[ox.Quad], statistics: ox.NamedNode, dataset: ox.NamedNode
-) -> tuple[ox.Store, ox.Store]:
-    """The union of the data graphs (what the build's counts and tables are made from), and
-    that union with the statistics added (what the saved queries read), each in the default
-    graph of an in-memory store."""
-    quads = list(quads)
-    data, everything = ox.Store(), ox.Store()
-    data.extend(
-        ox.Quad(q.subject, q.predicate, q.object)
-        for q in quads
-        if q.graph_name not in (statistics, dataset)
-    )
-    everything.extend(
-        ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name != dataset
-    )
-    return data, everything
 
 
 def solution_rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:

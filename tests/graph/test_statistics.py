@@ -6,20 +6,14 @@ queries over the data did (their seed answers are pinned in tests/test_queries.p
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from kgtest import data_and_derived, load_generator, solution_rows
+from kgtest import solution_rows
 
-from kg.config import Settings
 from kg.graph.identity import Iris
 from kg.graph.statistics import statistics, string_value, take_census
-from kg.pipeline import build_from_paths
 
-SETTINGS = Settings()
-STATISTICS = ox.NamedNode(Iris(SETTINGS.base_iri).statistics_graph)
-DATASET = ox.NamedNode(Iris(SETTINGS.base_iri).dataset_graph)
 PREFIXES = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -27,10 +21,6 @@ PREFIX kg: <https://w3id.org/kg/ns#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-
-
-def stores(quads: list[ox.Quad]) -> tuple[ox.Store, ox.Store]:
-    return data_and_derived(quads, STATISTICS, DATASET)
 
 
 def rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:
@@ -85,20 +75,6 @@ ORGANISATION_PAIRS = (
                OPTIONAL { ?o kg:firstSharedPaper/dcterms:title ?first } }""",
 )
 TABLES = {"topic-year": TOPIC_YEAR, "page-listings": PAGE_LISTINGS, "pairs": ORGANISATION_PAIRS}
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    generate = load_generator()
-    folder = tmp_path_factory.mktemp("corpus")
-    generate.generate(generate.Knobs(papers=400, seed=11), folder, truth=False)
-    return folder
-
-
-@pytest.fixture(scope="module", params=["seeds", "generated"])
-def graph(request: pytest.FixtureRequest, seeds_dir: Path) -> tuple[ox.Store, ox.Store]:
-    folder = seeds_dir if request.param == "seeds" else request.getfixturevalue("generated")
-    return stores(build_from_paths([folder], SETTINGS).quads)
 
 
 @pytest.mark.parametrize("table", TABLES)

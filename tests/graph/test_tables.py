@@ -12,18 +12,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from kgtest import data_and_derived, load_generator, solution_rows
+from kgtest import solution_rows
 
 from kg.config import Settings
 from kg.graph.identity import Iris
 from kg.graph.statistics import statistics, take_census
-from kg.pipeline import build_from_paths
 from kg.sparql.saved import bind, load, run_local, with_limit
 
 SETTINGS = Settings()
 IRIS = Iris(SETTINGS.base_iri)
-STATISTICS = ox.NamedNode(IRIS.statistics_graph)
-DATASET = ox.NamedNode(IRIS.dataset_graph)
 OVER_DATA = Path(__file__).resolve().parent / "over_data"
 PREFIXES = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -31,10 +28,6 @@ PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX kg: <https://w3id.org/kg/ns#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 """
-
-
-def stores(quads: list[ox.Quad]) -> tuple[ox.Store, ox.Store]:
-    return data_and_derived(quads, STATISTICS, DATASET)
 
 
 def rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:
@@ -79,20 +72,6 @@ TABLES = {
     "multi-page-papers": MULTI_PAGE_PAPERS,
     "code-flag-disagreements": CODE_FLAG_DISAGREEMENTS,
 }
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    generate = load_generator()
-    folder = tmp_path_factory.mktemp("corpus")
-    generate.generate(generate.Knobs(papers=400, seed=11), folder, truth=False)
-    return folder
-
-
-@pytest.fixture(scope="module", params=["seeds", "generated"])
-def graph(request: pytest.FixtureRequest, seeds_dir: Path) -> tuple[ox.Store, ox.Store]:
-    folder = seeds_dir if request.param == "seeds" else request.getfixturevalue("generated")
-    return stores(build_from_paths([folder], SETTINGS).quads)
 
 
 @pytest.mark.parametrize("table", TABLES)
