@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,7 +50,7 @@ from kg.publish import (
 )
 from kg.read.cache import CACHE_NAME, ParseCache, cache_bytes, read_cache
 from kg.read.cache import fingerprint as parse_fingerprint
-from kg.read.pages import Page, read_pages
+from kg.read.pages import Page, duplicate_warnings, read_pages
 from kg.read.parallel import parse_pages_in_parallel, parse_with_cache
 from kg.rebuild import LAST_BUILD, LastBuild, build_fingerprint, last_build_bytes, read_last_build
 from kg.resources import ONTOLOGY_DIR, SHAPES_DIR
@@ -110,14 +111,23 @@ def build_graph(
     with hooks.step("map", f"mapping {len(merged.papers):,} papers to RDF") as step:
         mapped = map_records(
             merged,
-            [PageInfo(p.source, p.sha256) for p in pages],
+            [page_info(p, settings.capture_date) for p in pages],
             iris,
             reference or load_reference(),
             settings.capture_date,
         )
         step.done(f"mapped {len(merged.papers):,} papers to {len(mapped.union):,} triples")
-    diagnostics = tuple(sorted(parsed.diagnostics + mapped.diagnostics))
+    found_twice = duplicate_warnings(pages)
+    diagnostics = tuple(sorted((*parsed.diagnostics, *mapped.diagnostics, *found_twice)))
     return Built(mapped, diagnostics, cache)
+
+
+def page_info(page: Page, capture_date: date) -> PageInfo:
+    """What the mapping needs of a page: its name, bytes' hash and capture date (its
+    folder's, else the option's), and where that date came from."""
+    if page.captured is not None:
+        return PageInfo(page.source, page.sha256, page.captured, "folder")
+    return PageInfo(page.source, page.sha256, capture_date, "option")
 
 
 def build_from_paths(

@@ -22,7 +22,7 @@ from kg.config import Settings, resolve
 from kg.diagnostics import anything_skipped
 from kg.errors import EXIT_FINDINGS
 from kg.read.model import PaperRecord
-from kg.read.pages import read_pages
+from kg.read.pages import duplicate_warnings, read_pages
 from kg.read.parallel import parse_pages_in_parallel
 from kg.read.records import Parsed
 from kg.render import table
@@ -31,7 +31,8 @@ from kg.render import table
 def load_records(paths: tuple[Path, ...], settings: Settings) -> Parsed:
     pages = list(read_pages(default_paths(paths, settings)))
     # the build's parse: on every core for a big corpus, the same records in the same order
-    return parse_pages_in_parallel(pages, settings.capture_date)
+    parsed = parse_pages_in_parallel(pages, settings.capture_date)
+    return Parsed(parsed.records, parsed.diagnostics + tuple(duplicate_warnings(pages)))
 
 
 @click.command(epilog=EXIT_CODES_HELP)

@@ -19,6 +19,44 @@ from kg.read.authors import title_key
 from kg.read.model import PaperRecord, ProfileRecord, Record
 from kg.read.urls import repository_key
 
+# The merge rules by name (ontology/MODEL.md, "Merge rules"). `kg why` says which rule chose
+# a value when pages disagree, so these names are a contract: the same in MODEL.md, in the
+# comments of ``_merge_listings`` below and in `kg why`'s text and json. The last three are
+# applied where the data they need is: capture dates in kg.graph.mapping, owners in
+# kg.graph.owners.
+MERGE_RULES: dict[str, str] = {
+    "first-titled": "title: the first record, by (page, line), that prints a title",
+    "first-abstract": "abstract: the first record, by (page, line), that prints an abstract",
+    "printed-year-then-earliest": (
+        "date: a printed year beats one inferred from the capture date, then a full date "
+        "beats a year alone, then the earliest; ties: the first by (page, line)"
+    ),
+    "longest-author-list": (
+        "authors: the longest printed list, with its `et al.`; ties: the first by (page, line)"
+    ),
+    "most-frequent-category": (
+        "category: the code printed most often; ties: the first printed, by (page, line)"
+    ),
+    "any-code-evidence": (
+        "has code: true when any listing prints `Code` or any abstract URL is a code repository"
+    ),
+    "union": (
+        "affiliations, code repositories and other abstract URLs: every one any listing "
+        "prints, once (a repository's URL as first printed)"
+    ),
+    "profile-owner": (
+        "creators: also the person of every profile or abstract-only page that lists the "
+        "paper, even where its printed list stops at `et al.` before their name"
+    ),
+    "seen-first": "first seen: the earliest capture date of the pages that list the paper",
+    "seen-last": "last seen: the latest capture date of the pages that list the paper",
+    "inferred-owner": (
+        "owner of a header-less listing page: the one name printed in every record of the "
+        "page that shows its full author list, at least 3 such records; kept apart from "
+        "printed names, with the count as evidence"
+    ),
+}
+
 
 def key_hash(key: str, size: int = 12) -> str:
     """The first ``size`` hex digits of the SHA-1 of a stable key: an IRI segment that
@@ -58,7 +96,9 @@ class Iris:
         return f"{self.base}repo/{host}/{quote(path.casefold(), safe='/')}"
 
     def page(self, source: str) -> str:
-        return f"{self.base}page/{quote(source, safe='')}"
+        """A page by its path under the folder it was found in: ``/`` stays a separator
+        (``page/2026-11-24/p.txt``), everything else an IRI may not hold is encoded."""
+        return f"{self.base}page/{quote(source, safe='/')}"
 
     def listing(self, source: str, line: int) -> str:
         return f"{self.page(source)}/L{line}"
@@ -165,21 +205,26 @@ def merge(records: Iterable[Record], iris: Iris) -> Merged:
 
 def _merge_listings(paper: MergedPaper, subjects: dict[str, ProfileRecord]) -> None:
     listings = paper.listings  # already in (source, line) order
+    # first-titled, first-abstract
     paper.title = next((r.title for r in listings if r.title), None)
     paper.abstract = next((r.abstract for r in listings if r.abstract), None)
     dated = [r for r in listings if r.date]
     if dated:
-        # A printed year beats an inferred one; then the earliest date.
+        # printed-year-then-earliest: a printed year beats an inferred one; then the
+        # earliest date.
         best = min(dated, key=lambda r: (r.date_inferred_year, -len(r.date or ""), r.date))
         paper.date, paper.date_inferred_year = best.date, best.date_inferred_year
+    # longest-author-list
     longest = max(listings, key=lambda r: (len(r.authors), -listings.index(r)))
     paper.authors, paper.et_al = longest.authors, longest.et_al
-    paper.affiliations = tuple(sorted({a for r in listings for a in r.affiliations}))
+    paper.affiliations = tuple(sorted({a for r in listings for a in r.affiliations}))  # union
+    # most-frequent-category
     counts = Counter(r.category for r in listings if r.category)
     if counts:
         top = max(counts.values())
         paper.category = next(r.category for r in listings if counts[r.category or ""] == top)
-    paper.code_flag = any(r.has_code for r in listings)
+    paper.code_flag = any(r.has_code for r in listings)  # any-code-evidence, with the URLs
+    # union: repositories (as first printed) and other URLs
     repositories: dict[tuple[str, str], str] = {}
     others: dict[str, None] = {}
     for record in listings:
@@ -192,8 +237,8 @@ def _merge_listings(paper: MergedPaper, subjects: dict[str, ProfileRecord]) -> N
                 repositories.setdefault((host, path.casefold()), f"https://{host}/{path}")
     paper.repositories = tuple((h, p, url) for (h, p), url in sorted(repositories.items()))
     paper.other_urls = tuple(sorted(others))
-    # A profile (or abstract-only) page lists its person's papers: that person is a creator
-    # even where the printed list stops at "et al." before reaching them.
+    # profile-owner: a profile (or abstract-only) page lists its person's papers, so that
+    # person is a creator even where the printed list stops at "et al." before them.
     creators = {canonical(subjects[r.source].name or "") for r in listings if r.source in subjects}
     paper.creators = tuple(sorted(c for c in creators if c))
 

@@ -23,6 +23,7 @@ from kg.graph.dataset import describe_dataset
 from kg.graph.entities import SharedEntities, Where
 from kg.graph.identity import Iris, Merged, MergedPaper
 from kg.graph.ntriples import Triple, head, insert_sorted, line_key, sorted_pairs
+from kg.graph.owners import inferred_owner
 from kg.graph.reference import TAXONOMY_GRAPH, Reference
 from kg.graph.statistics import statistics, take_census
 from kg.graph.terms import (
@@ -56,6 +57,8 @@ from kg.read.model import PaperRecord, ProfileRecord
 class PageInfo:
     source: str
     sha256: str
+    captured: date  # the page's own capture date (issue #16)
+    captured_from: str = "option"  # "folder": a YYYY-MM-DD folder on its path; or "option"
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,10 @@ class _Mapper:
         pages: Sequence[PageInfo],
         iris: Iris,
         reference: Reference,
-        capture_date: date,
     ) -> None:
         self.merged, self.pages, self.iris = merged, pages, iris
-        self.reference, self.capture_date = reference, capture_date
+        self.reference = reference
+        self.captured = {info.source: info.captured.isoformat() for info in pages}
         self.diagnostics: list[Diagnostic] = []
         self.entities = SharedEntities(merged.ambiguous, iris, reference)
         self.paper_triples: dict[str, list[str]] = {}
@@ -141,6 +144,10 @@ class _Mapper:
             out.append(
                 (s, KG_.affiliatedOrganization, node(self.entities.organisation(code, where)))
             )
+        seen = sorted({self.captured[r.source] for r in paper.listings})
+        if seen:  # the capture dates of the pages that list it: when it appeared, and left
+            out.append((s, KG_.firstSeen, typed(seen[0], T_DATE)))
+            out.append((s, KG_.lastSeen, typed(seen[-1], T_DATE)))
         if paper.code_flag:
             out.append((s, KG_.codeEvidence, KG_.CodeFlagEvidence))
         if paper.repositories:
@@ -208,7 +215,7 @@ class _Mapper:
             (person, BIDO_.holdsBibliometricDataInTime, obs),
             (obs, A, KG_.MetricsObservation),
             (obs, KG_.observedOn, page),
-            (obs, KG_.observedAt, typed(self.capture_date.isoformat(), T_DATE)),
+            (obs, KG_.observedAt, typed(self.captured[profile.source], T_DATE)),
         ]
         for prop, (value, datatype) in present.items():
             text = _decimal(float(value)) if datatype == T_DEC else str(value)  # type: ignore[arg-type]
@@ -219,6 +226,18 @@ class _Mapper:
             )
             out.append((obs, KG_.primaryCategory, node(topic)))
         return out
+
+    def owner(self, info: PageInfo, records: Sequence[PaperRecord]) -> list[Triple]:
+        """A header-less page's inferred owner (kg.graph.owners), kept apart from a printed
+        profile name: its own property, with the evidence count."""
+        owner = inferred_owner(records)
+        if owner is None:
+            return []
+        page = node(self.iris.page(info.source))
+        return [
+            (page, KG_.inferredOwner, node(self.entities.person(owner.name))),
+            (page, KG_.inferredOwnerEvidence, typed(owner.evidence, T_INT)),
+        ]
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -248,6 +267,10 @@ class _Mapper:
                 profile_triples = self.profile(profiles[info.source])
                 heads += map(head, profile_triples)
                 mentioned.update(_objects(profile_triples))
+            else:
+                owner_triples = self.owner(info, [record for record, _ in listed])
+                heads += map(head, owner_triples)
+                mentioned.update(_objects(owner_triples))
             pages[self.iris.page(info.source)] = heads
         if entities:  # some paper is part of the one venue
             entities += map(head, self.venue())
@@ -273,7 +296,8 @@ class _Mapper:
             (page, A, PROV_.Entity),
             (page, DCTERMS_.identifier, lit(info.source)),
             (page, KG_.sha256, lit(info.sha256)),
-            (page, KG_.capturedOn, typed(self.capture_date.isoformat(), T_DATE)),
+            (page, KG_.capturedOn, typed(info.captured.isoformat(), T_DATE)),
+            (page, KG_.captureDateSource, lit(info.captured_from)),
             (page, KG_.pageLayout, lit(layout)),
             (page, VOID_.inDataset, node(self.iris.dataset)),
         ]
@@ -312,7 +336,7 @@ def map_records(
 ) -> Mapped:
     """Build every quad: page graphs, the taxonomy graph, the statistics computed from them
     and the dataset description."""
-    mapper = _Mapper(merged, pages, iris, reference, capture_date)
+    mapper = _Mapper(merged, pages, iris, reference)
     page_heads, entity_heads = mapper.graphs()
     taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
     # The named graphs do not overlap, so their union holds each triple once (MODEL.md):
@@ -327,7 +351,8 @@ def map_records(
     derived = {head(t) for t in statistics(census.facts, iris)} - content
     graphs[node(iris.statistics_graph)] = derived
     census = census.plus(take_census(sorted(derived, key=line_key)))
-    described = {head(t) for t in describe_dataset(census, iris, page_graphs, capture_date)}
+    latest = max((info.captured for info in pages), default=capture_date)
+    described = {head(t) for t in describe_dataset(census, iris, page_graphs, latest)}
     graphs[node(iris.dataset_graph)] = described - content
     union_heads = insert_sorted(ordered, sorted((derived | described) - content, key=line_key))
     del content, ordered, census  # before the pairs are sorted: the build's memory peak

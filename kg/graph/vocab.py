@@ -90,7 +90,14 @@ class KG(DefinedNamespace):
     # Pages
     sha256: URIRef
     capturedOn: URIRef
+    captureDateSource: URIRef
     pageLayout: URIRef
+    inferredOwner: URIRef
+    inferredOwnerEvidence: URIRef
+
+    # The graph over time (issue #16)
+    firstSeen: URIRef
+    lastSeen: URIRef
 
     # Listings
     onPage: URIRef

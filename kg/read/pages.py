@@ -12,13 +12,15 @@ import hashlib
 import re
 import stat
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from kg.diagnostics import Diagnostic, error, warning
-from kg.errors import InputError
+from kg.errors import InputError, UsageError
 
 PAGE_SUFFIXES = (".txt",)
 _BINARY_PROBE = 8192
@@ -26,11 +28,17 @@ _BINARY_PROBE = 8192
 
 @dataclass(frozen=True)
 class Page:
-    source: str  # the file name, as records cite it
+    """One page file. ``source`` names it everywhere after reading (records, diagnostics,
+    its IRI): its path relative to the argument it was found under, ``/``-separated, so two
+    captures ``a/p.txt`` and ``b/p.txt`` stay two pages (issue #16)."""
+
+    source: str
     path: str
     sha256: str
     lines: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    captured: date | None = None  # from an ISO-date folder on its path; None: the option's
+    also_at: tuple[str, ...] = ()  # other paths with the same bytes, read once as this one
 
 
 def decode_page(source: str, data: bytes) -> tuple[tuple[str, ...] | None, list[Diagnostic]]:
@@ -196,10 +204,13 @@ def _split_lines(text: str) -> tuple[str, ...]:
     return tuple(text.split("\n"))
 
 
-def read_page(path: Path) -> Page:
-    """Read one file. Unreadable bytes, or a file that cannot be read at all (a dangling
-    link, a FIFO, no permission), become diagnostics of a page with no lines: that page
-    is skipped, the others are read. A file that does not exist is an InputError."""
+def read_page(path: Path, source: str | None = None) -> Page:
+    """Read one file, named ``source`` (default: its file name). Unreadable bytes, or a
+    file that cannot be read at all (a dangling link, a FIFO, no permission), become
+    diagnostics of a page with no lines: that page is skipped, the others are read. A file
+    that does not exist is an InputError."""
+    source = source or path.name
+    captured, date_problems = folder_date(source)
     problem = _not_a_page_file(path)
     if problem is None:
         try:
@@ -209,31 +220,64 @@ def read_page(path: Path) -> Page:
         except OSError as exc:
             problem = f"cannot read the file ({exc.strerror or exc}): skipped"
     if problem is not None:
-        return Page(path.name, str(path), "", (), (error(path.name, 1, problem),))
-    lines, diagnostics = decode_page(path.name, data)
+        return Page(source, str(path), "", (), (error(source, 1, problem),), captured)
+    lines, diagnostics = decode_page(source, data)
     return Page(
-        source=path.name,
+        source=source,
         path=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
         lines=lines or (),
-        diagnostics=tuple(diagnostics),
+        diagnostics=tuple(date_problems + diagnostics),
+        captured=captured,
     )
 
 
-def find_pages(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into their page files, sorted so the order never depends on the disk.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def folder_date(source: str) -> tuple[date | None, list[Diagnostic]]:
+    """The capture date a folder named ``YYYY-MM-DD`` on the page's path gives it (the
+    innermost such folder), and a warning for a folder that looks like a date but is not
+    one (``2026-02-30``)."""
+    problems: list[Diagnostic] = []
+    for folder in reversed(PurePosixPath(source).parts[:-1]):
+        if _ISO_DATE.fullmatch(folder):
+            try:
+                return date.fromisoformat(folder), problems
+            except ValueError:
+                message = f"folder {folder!r} is not a real date: not used as the capture date"
+                problems.append(warning(source, 1, message))
+    return None, problems
+
+
+class Found(NamedTuple):
+    path: Path
+    source: str  # its path relative to the argument it was found under, "/"-separated
+
+
+def find_pages(paths: Iterable[Path]) -> list[Found]:
+    """Expand folders into their page files, each named by its path under the folder, in
+    order of that name so the order never depends on the disk or on the arguments' order.
 
     Every ``*.txt`` name counts, whether or not it can be read: a dangling link or a FIFO
-    among the pages becomes a diagnostic when it is read, instead of vanishing silently."""
-    found: list[Path] = []
+    among the pages becomes a diagnostic when it is read, instead of vanishing silently.
+    A folder named as a date (``captures/2026-11-24/``) dates its pages like a date folder
+    inside it does, so its name is kept in front of theirs."""
+    found: list[Found] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if _is_page_name(p)))
+            found.extend(Found(p, _under(path, p)) for p in path.rglob("*") if _is_page_name(p))
         elif path.exists() or path.is_symlink():
-            found.append(path)
+            found.append(Found(path, path.name))
         else:
             raise InputError(f"no such file or folder: {path}")
-    return found
+    return sorted(found, key=lambda f: (f.source, str(f.path)))
+
+
+def _under(folder: Path, path: Path) -> str:
+    below = path.relative_to(folder).as_posix()
+    own = folder.resolve().name
+    return f"{own}/{below}" if _ISO_DATE.fullmatch(own) else below
 
 
 def _is_page_name(path: Path) -> bool:
@@ -259,5 +303,47 @@ def _not_a_page_file(path: Path) -> str | None:
 
 
 def read_pages(paths: Iterable[Path]) -> Iterator[Page]:
-    for path in find_pages(paths):
-        yield read_page(path)
+    """Every page under ``paths``, each once: the same bytes found twice (the same file
+    given twice, or a copy) are read once, under the first name, and the page says where
+    else it was found. Two different files that would get the same name are a usage error:
+    neither may silently stand for the other."""
+    pages: dict[str, Page] = {}  # by SHA-256, or by real path for a file that cannot be read
+    also_at: dict[str, list[str]] = defaultdict(list)
+    key_of_file: dict[str, str] = {}  # real path -> key
+    named: dict[str, str] = {}  # source -> key
+    for found in find_pages(paths):
+        real = str(found.path.resolve())
+        if real in key_of_file:  # the same file again: a folder and a file in it, both given
+            also_at[key_of_file[real]].append(str(found.path))
+            continue
+        page = read_page(found.path, found.source)
+        key = key_of_file[real] = page.sha256 or real
+        if key in pages:
+            also_at[key].append(page.path)
+            continue
+        clash = named.get(page.source)
+        if clash is not None:
+            raise UsageError(
+                f"two different files would both be page {page.source!r}: {pages[clash].path} "
+                f"and {page.path}; pass the folder that holds both, so each is named by its "
+                "path under it"
+            )
+        named[page.source] = key
+        pages[key] = page
+    for key in named.values():
+        twins = also_at.get(key)
+        yield replace(pages[key], also_at=tuple(twins)) if twins else pages[key]
+
+
+def duplicate_warnings(pages: Iterable[Page]) -> list[Diagnostic]:
+    """One warning per file that was read as another page because its bytes are the same."""
+    return [
+        warning(
+            page.source,
+            1,
+            f"{other} has the same bytes as {page.path} (or is the same file): "
+            "read once, as this page",
+        )
+        for page in pages
+        for other in page.also_at
+    ]

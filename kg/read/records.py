@@ -90,7 +90,8 @@ def page_lexicon(page: Page) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def parse_page(page: Page, capture_date: date, lexicon: Lexicon | None = None) -> Parsed:
-    """Read every record of a page; problems become diagnostics, never exceptions."""
+    """Read every record of a page; problems become diagnostics, never exceptions.
+    ``capture_date`` is for a page whose path gives it none (``Page.captured``)."""
     reader = _PageReader(page, capture_date, lexicon or Lexicon())
     reader.read()
     return Parsed(tuple(reader.records), tuple(page.diagnostics) + tuple(reader.diagnostics))
@@ -110,7 +111,7 @@ class _PageReader:
                 scrubbed = scrub(line)
                 self.lines[i] = clean(scrubbed.text)
                 self.scrubbed.append((i, scrubbed.controls, scrubbed.invisible))
-        self.capture_date = capture_date
+        self.capture_date = page.captured or capture_date  # year-less dates take its year
         self.lexicon = lexicon
         self.records: list[Record] = []
         self.diagnostics: list[Diagnostic] = []

@@ -133,7 +133,7 @@ def test_nasty_text_survives_every_format(fmt: str) -> None:
     iris = Iris("https://kg.example.org/")
     mapped = map_records(
         merge([record], iris),
-        [PageInfo(record.source, "0" * 64)],
+        [PageInfo(record.source, "0" * 64, date(2026, 11, 24))],
         iris,
         load_reference(),
         date(2026, 11, 24),

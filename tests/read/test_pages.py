@@ -151,7 +151,9 @@ def test_find_pages_sorts_and_filters(tmp_path: Path, write_page: WritePage) -> 
     write_page(tmp_path, "x", name="notes.md")
     (tmp_path / "folder.txt").mkdir()
     named = write_page(tmp_path / "elsewhere", "x", name="z.dat")  # a named file is taken
-    assert find_pages([named, tmp_path]) == [named, a, b, nested]
+    found = find_pages([named, tmp_path])
+    assert [f.path for f in found] == [a, b, nested, named]  # by name, not by argument
+    assert [f.source for f in found] == ["a.TXT", "b.txt", "sub/c.txt", "z.dat"]
 
 
 def test_find_pages_of_a_missing_path(tmp_path: Path) -> None:

@@ -270,6 +270,26 @@ def check_newest_papers(rows: list[dict[str, str]]) -> None:
     ]
 
 
+def check_metric_history(rows: list[dict[str, str]]) -> None:
+    # One capture of Xingtai Lv's profile (page 001): h-index35, 17papers, 1,150citations,
+    # Novelty44%, AI Score60, "17 Papers" listed.
+    assert columns(rows, "observed", "h_index", "papers", "citations", "listed", "page") == [
+        ("2026-11-24", "35", "17", "1150", "17", P001)
+    ]
+    assert columns(rows, "novelty", "ai_score") == [("44", "60")]
+
+
+def check_new_papers(rows: list[dict[str, str]]) -> None:
+    # The seeds are one capture (the default date): every one of their 66 papers is first
+    # and last seen on it, and "" asks for everyone's.
+    assert len(rows) == 66
+    assert {(r["first_seen"], r["last_seen"], r["person"]) for r in rows} == {
+        ("2026-11-24", "2026-11-24", "")
+    }
+    assert len({r["paper"] for r in rows}) == 66
+    assert [r["title"] for r in rows] == sorted(r["title"] for r in rows)
+
+
 def check_multi_page_papers(rows: list[dict[str, str]]) -> None:
     assert len(rows) == 15
     disagreeing = columns(rows, "title", "pages", "code_flags", "disagrees_on")[:3]
@@ -356,6 +376,8 @@ EXPECTED = {
     "shared-repositories": check_shared_repositories,
     "organisation-pairs": check_organisation_pairs,
     "top-authors-by-metric": check_top_authors_by_metric,
+    "metric-history": check_metric_history,
+    "new-papers": check_new_papers,
     "newest-papers": check_newest_papers,
     "multi-page-papers": check_multi_page_papers,
     "ambiguous-names": check_ambiguous_names,
