@@ -6,6 +6,6 @@ Out: pages of people, topics and papers, the query gallery and the reference pag
 
 ``site.write_report`` reads the inputs (the store through ``from_store``, into the values of
 ``data``; the saved queries run through ``kg.sparql``), renders every page (``index``,
-``pages``, ``person``, ``gallery``, ``docs``, built from ``html`` and ``svg``) and publishes
-the folder in one step.
+``pages``, ``person`` with ``history`` for the metrics and papers over captures, ``gallery``,
+``docs``, built from ``html`` and ``svg``) and publishes the folder in one step.
 """

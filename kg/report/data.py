@@ -66,6 +66,8 @@ class Paper:
     orgs: tuple[Organisation, ...] = ()
     urls: tuple[str, ...] = ()
     listings: tuple[Listing, ...] = ()
+    first_seen: str = ""  # kg:firstSeen: the earliest capture date of a page listing it
+    last_seen: str = ""  # kg:lastSeen
 
     @property
     def year(self) -> int | None:
@@ -109,8 +111,9 @@ class Agent:
     ambiguous: bool = False
     candidates: tuple[str, ...] = ()  # kg:possibleActualCreator
     candidate_of: tuple[str, ...] = ()  # the ambiguous creators listing this person
-    metrics: tuple[Metrics, ...] = ()
+    metrics: tuple[Metrics, ...] = ()  # oldest first: the last is "the" metrics
     profile_pages: tuple[str, ...] = ()  # pages whose foaf:primaryTopic this is
+    inferred_pages: tuple[str, ...] = ()  # header-less pages whose kg:inferredOwner this is
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,9 @@ class SourcePage:
     captured: str = ""
     sha256: str = ""
     primary_topic: str | None = None
+    date_source: str = ""  # kg:captureDateSource: "folder" or "option"
+    inferred_owner: str | None = None  # never the printed owner: a rule's guess
+    owner_evidence: int | None = None  # kg:inferredOwnerEvidence: full author lists seen
 
 
 @dataclass(frozen=True)

@@ -86,25 +86,35 @@ def load_site(store: Any) -> Site:
 def _load_pages(store: Any) -> dict[str, SourcePage]:
     rows = select(
         store,
-        """SELECT ?page ?file ?layout ?captured ?sha ?topic WHERE {
+        """SELECT ?page ?file ?layout ?captured ?from ?sha ?topic ?owner ?evidence WHERE {
           ?page a kg:SourcePage .
           OPTIONAL { ?page dcterms:identifier ?file }
           OPTIONAL { ?page kg:pageLayout ?layout }
           OPTIONAL { ?page kg:capturedOn ?captured }
+          OPTIONAL { ?page kg:captureDateSource ?from }
           OPTIONAL { ?page kg:sha256 ?sha }
           OPTIONAL { ?page foaf:primaryTopic ?topic }
+          OPTIONAL { ?page kg:inferredOwner ?owner }
+          OPTIONAL { ?page kg:inferredOwnerEvidence ?evidence }
         }""",
     )
-    pages = {}
-    for r in rows:
+    pages: dict[str, SourcePage] = {}
+    # sorted rows: should a page ever carry two values, the same one wins on every run
+    for r in sorted(rows, key=lambda r: sorted((k, v or "") for k, v in r.items())):
         iri = r["page"] or ""
-        pages[iri] = SourcePage(
+        pages.setdefault(
             iri,
-            r["file"] or iri.rsplit("/", 1)[-1],
-            r["layout"] or "",
-            r["captured"] or "",
-            r["sha"] or "",
-            r["topic"],
+            SourcePage(
+                iri,
+                r["file"] or iri.rsplit("/", 1)[-1],
+                r["layout"] or "",
+                r["captured"] or "",
+                r["sha"] or "",
+                r["topic"],
+                r["from"] or "",
+                r["owner"],
+                _int(r["evidence"]),
+            ),
         )
     return dict(sorted(pages.items()))
 
@@ -146,8 +156,10 @@ def _load_listings(store: Any, pages: dict[str, SourcePage]) -> dict[str, list[L
 def _load_papers(store: Any, listings: dict[str, list[Listing]]) -> dict[str, Paper]:
     base = select(
         store,
-        """SELECT ?p ?title ?abstract ?issued ?inferred ?complete ?shown ?code WHERE {
+        """SELECT ?p ?title ?abstract ?issued ?inferred ?complete ?shown ?code ?first ?last
+        WHERE {
           ?p a schema:ScholarlyArticle .
+          OPTIONAL { ?p kg:firstSeen ?first } OPTIONAL { ?p kg:lastSeen ?last }
           OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p dcterms:abstract ?abstract }
           OPTIONAL { ?p dcterms:issued ?issued } OPTIONAL { ?p kg:issuedYearInferred ?inferred }
           OPTIONAL { ?p kg:authorListComplete ?complete }
@@ -200,6 +212,8 @@ def _load_papers(store: Any, listings: dict[str, list[Listing]]) -> dict[str, Pa
             orgs=tuple(sorted(orgs[iri])),
             urls=tuple(urls.get(iri, [])),
             listings=tuple(listings.get(iri, [])),
+            first_seen=r["first"] or "",
+            last_seen=r["last"] or "",
         )
     return dict(sorted(papers.items()))
 
@@ -251,9 +265,12 @@ def _load_agents(
             )
         )
     profiles: dict[str, list[str]] = defaultdict(list)
+    inferred: dict[str, list[str]] = defaultdict(list)
     for page in pages.values():
         if page.primary_topic:
             profiles[page.primary_topic].append(page.iri)
+        if page.inferred_owner:
+            inferred[page.inferred_owner].append(page.iri)
     names: dict[str, set[str]] = defaultdict(set)
     ambiguous: set[str] = set()
     for r in rows:
@@ -271,6 +288,7 @@ def _load_agents(
             candidate_of=tuple(candidate_of.get(iri, [])),
             metrics=tuple(sorted(metrics[iri], key=lambda m: (m.observed_at, m.file, m.iri))),
             profile_pages=tuple(sorted(profiles[iri])),
+            inferred_pages=tuple(sorted(inferred[iri])),
         )
         for iri, name in names.items()
     }

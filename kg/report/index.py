@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 
+from kg.report.data import SourcePage
 from kg.report.html import badge, definition_list, e, page, plural, section, table
-from kg.report.pages import Context, author_line, coauthors, source_anchor, topic_name, year_columns
+from kg.report.pages import (
+    Context,
+    author_line,
+    coauthors,
+    owner_evidence,
+    source_anchor,
+    topic_name,
+    year_columns,
+)
 from kg.report.svg import bar_chart, hbar_chart
 
+DATE_SOURCES = {"folder": "folder name", "option": "option or default"}  # kg:captureDateSource
 VOID_LABELS = {
     "triples": "Triples",
     "entities": "Entities",
@@ -78,21 +88,37 @@ def index_page(ctx: Context, validation: str, gallery_count: int) -> str:
         [
             f'<span id="{source_anchor(p.file)}">{e(p.file)}</span>',
             e(p.layout),
-            e(p.captured),
-            ctx.links.to(p.primary_topic, 0) if p.primary_topic else "",
+            f'<span class="nowrap">{e(p.captured)}</span>',
+            e(DATE_SOURCES.get(p.date_source, p.date_source)),
+            _about(ctx, p),
             f'<code class="hash">{e(p.sha256[:12])}</code>' if p.sha256 else "",
             ctx.links.iri(p.iri),
         ]
-        for p in site.pages.values()
+        for p in sorted(site.pages.values(), key=lambda p: (p.file, p.iri))
     ]
     body += section(
         "Source pages",
-        '<p class="hint">Each page file is also a named graph; paper pages cite them by line.</p>\n'
-        + table(["file", "layout", "captured", "about", "sha-256", "graph"], rows),
+        '<p class="hint">Each page file, named by its path, is also a named graph; paper pages '
+        "cite them by line. The same file name in two dated folders is two captures, two rows."
+        "</p>\n"
+        + table(["path", "layout", "captured", "date from", "about", "sha-256", "graph"], rows),
         "sources",
     )
     title = data.title if data and data.title else "Knowledge graph report"
     return page(title, body, 0, "index.html", data.iri if data else None, "Dataset")
+
+
+def _about(ctx: Context, source: SourcePage) -> str:
+    """Whose page it is: the person its header names, or, for a header-less page, the
+    owner a rule inferred, marked as such with its evidence."""
+    if source.primary_topic:
+        return ctx.links.to(source.primary_topic, 0)
+    if source.inferred_owner:
+        return (
+            f"{ctx.links.to(source.inferred_owner, 0)} {badge('inferred owner', 'inferred')} "
+            f'<span class="hint">({e(owner_evidence(source))})</span>'
+        )
+    return ""
 
 
 def _class_link(ctx: Context, iri: str) -> str:
@@ -111,13 +137,18 @@ def people_page(ctx: Context) -> str:
         notes = badge("ambiguous name", "ambiguous") if agent.ambiguous else ""
         if agent.candidate_of:
             notes += badge("candidate person", "candidate")
-        latest = agent.metrics[-1].h_index if agent.metrics else None
+        latest = agent.metrics[-1] if agent.metrics else None  # oldest first: the last
+        h_index = (
+            f'<span title="as shown on {e(latest.observed_at)}">{e(latest.h_index)}</span>'
+            if latest and latest.h_index
+            else ""
+        )
         rows.append(
             [
                 ctx.links.to(agent.iri, 0),
                 e(len(papers)),
                 e(len(coauthors(ctx, agent.iri))),
-                e(latest or ""),
+                h_index,
                 notes,
             ]
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from kg.graph.vocab import PREFIXES
 from kg.report.bib import Entry, cited, download_link, entry_block
-from kg.report.data import Paper, Site, Topic
+from kg.report.data import Paper, Site, SourcePage, Topic
 from kg.report.html import (
     Links,
     badge,
@@ -89,6 +89,19 @@ def make_context(
 
 def source_anchor(file: str) -> str:
     return f"src-{short_hash(file)}"
+
+
+def owner_evidence(source: SourcePage) -> str:
+    """Why a rule took a header-less page to be someone's (kg:inferredOwnerEvidence)."""
+    if source.owner_evidence is None:
+        return "no evidence count; the page prints no owner"
+    lists = plural(source.owner_evidence, "full author list")
+    return f"the only name in all {lists}; the page prints no owner"
+
+
+def source_link(file: str, depth: int) -> str:
+    """A link to a source page's row on the index, showing its path."""
+    return f'<a href="{"../" * depth}index.html#{source_anchor(file)}">{e(file)}</a>'
 
 
 # -- shared pieces ---------------------------------------------------------------------------
@@ -231,6 +244,13 @@ def topic_page(ctx: Context, topic: Topic) -> str:
 # -- paper -----------------------------------------------------------------------------------
 
 
+def _seen(paper: Paper) -> str:
+    """kg:firstSeen and kg:lastSeen: the capture dates of the pages that list the paper."""
+    if not paper.first_seen or paper.first_seen == paper.last_seen:
+        return e(paper.first_seen)
+    return e(f"first {paper.first_seen}, last {paper.last_seen}")
+
+
 def paper_page(ctx: Context, paper: Paper) -> str:
     depth = 1
     items = []
@@ -275,6 +295,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
             ("Has code", e(code) if not paper.evidence else code),
             ("Repositories", repos),
             ("Other links", "<br>".join(f'<a href="{e(u)}">{e(u)}</a>' for u in paper.urls)),
+            ("Seen on captures", _seen(paper)),
         ]
     )
     body += section(

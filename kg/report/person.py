@@ -1,5 +1,6 @@
-"""The person pages of ``kg report``: papers, co-author network, topics over time, metrics
-observations, and the mark of an ambiguous identity (pure: values -> HTML)."""
+"""The person pages of ``kg report``: papers, co-author network, topics over time, the
+metrics and the captures over time (``history``), and the mark of an ambiguous identity
+(pure: values -> HTML)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from collections import Counter
 from collections.abc import Sequence
 
 from kg.report.data import Agent, Paper
-from kg.report.html import definition_list, e, page, plural, section, table
+from kg.report.history import changes_section, metrics_section, profile_captures
+from kg.report.html import badge, definition_list, e, page, plural, section, table
 from kg.report.pages import (
     Coauthor,
     Context,
     coauthors,
+    owner_evidence,
     paper_items,
     papers_bibtex,
-    source_anchor,
+    source_link,
     year_columns,
 )
 from kg.report.svg import Node, network_svg, stacked_chart
@@ -39,16 +42,14 @@ def person_page(ctx: Context, agent: Agent) -> str:
             (
                 "Profile page",
                 ", ".join(
-                    f'<a href="../index.html#{source_anchor(ctx.site.pages[p].file)}">'
-                    f"{e(ctx.site.pages[p].file)}</a>"
-                    for p in agent.profile_pages
-                    if p in ctx.site.pages
+                    source_link(p.file, depth) for p in profile_captures(agent, ctx.site.pages)
                 ),
             ),
+            ("Listing page (inferred)", _inferred_pages(ctx, agent, depth)),
         ]
     )
-    if agent.metrics:
-        body += section("Metrics observations", _metrics_table(ctx, agent, depth), "metrics")
+    body += metrics_section(ctx, agent, depth)
+    body += changes_section(ctx, agent, depth)
     if papers:
         body += section("Co-author network", _network(ctx, agent, partners, depth), "network")
         body += section("Topics over time", _topics_over_time(ctx, papers), "topics")
@@ -109,36 +110,19 @@ def _identity_note(ctx: Context, agent: Agent, depth: int) -> str:
     return ""
 
 
-def _metrics_table(ctx: Context, agent: Agent, depth: int) -> str:
-    rows = [
-        [
-            e(m.observed_at),
-            f'<a href="../index.html#{source_anchor(m.file)}">{e(m.file)}</a>' if m.file else "",
-            e(m.h_index or ""),
-            e(m.paper_count or ""),
-            e(m.citation_count or ""),
-            e(m.listed_paper_count or ""),
-            e(f"{m.novelty}%" if m.novelty else ""),
-            e(m.ai_score or ""),
-            ctx.links.to(m.primary_category, depth) if m.primary_category else "",
-        ]
-        for m in agent.metrics
-    ]
-    headers = [
-        "observed",
-        "page",
-        "h-index",
-        "papers",
-        "citations",
-        "listed",
-        "novelty",
-        "AI score",
-        "primary category",
-    ]
-    return table(headers, rows, numeric="234567") + (
-        '<p class="hint">Figures as the profile page showed them on the capture date '
-        "(kg:MetricsObservation), not eternal facts about the person.</p>\n"
-    )
+def _inferred_pages(ctx: Context, agent: Agent, depth: int) -> str:
+    """Header-less pages a rule guessed are this person's (kg:inferredOwner): said as a
+    guess with its evidence, never as the page's printed owner."""
+    items = []
+    for iri in agent.inferred_pages:
+        page = ctx.site.pages.get(iri)
+        if page is None:
+            continue
+        items.append(
+            f"{source_link(page.file, depth)} {badge('inferred owner', 'inferred')} "
+            f'<span class="hint">({e(owner_evidence(page))})</span>'
+        )
+    return "<br>".join(items)
 
 
 def _network(ctx: Context, agent: Agent, partners: list[Coauthor], depth: int) -> str:

@@ -1,4 +1,5 @@
-"""Inline SVG for ``kg report``: bar charts, a stacked chart and a co-author network.
+"""Inline SVG for ``kg report``: bar charts, a stacked chart, small line charts and a
+co-author network.
 
 Pure functions from numbers to markup. The network layout is computed here, in Python, by a
 fixed number of force-directed steps from a fixed start, so the same graph always gives the
@@ -132,15 +133,107 @@ def _figure(
     parts: Sequence[str],
     cls: str,
     after: str = "",
+    desc: str = "",
+    caption: str = "",
 ) -> str:
+    described = f' aria-describedby="{e(ident)}-desc"' if desc else ""
+    description = f'<desc id="{e(ident)}-desc">{e(desc)}</desc>\n' if desc else ""
     return (
         f'<figure class="chart" id="{e(ident)}">\n<div class="scroll">'
         f'<svg class="{e(cls)}" viewBox="0 0 {_num(width)} {_num(height)}" role="img" '
-        f'aria-labelledby="{e(ident)}-title">'
-        f'<title id="{e(ident)}-title">{e(title)}</title>\n'
+        f'aria-labelledby="{e(ident)}-title"{described}>'
+        f'<title id="{e(ident)}-title">{e(title)}</title>\n{description}'
         + "\n".join(parts)
-        + f"\n</svg></div>\n<figcaption>{e(title)}</figcaption>\n{after}</figure>\n"
+        + f"\n</svg></div>\n<figcaption>{e(caption or title)}</figcaption>\n{after}</figure>\n"
     )
+
+
+# -- a small line chart ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value of a line chart: its column label (a date), the number, the text shown."""
+
+    label: str
+    value: float | None  # None: nothing observed here, the line breaks
+    text: str = ""
+
+
+LABELLED_POINTS = 6  # above this, only the first, last, lowest and highest values are written
+
+
+def line_chart(ident: str, title: str, points: Sequence[Point], caption: str = "") -> str:
+    """A small line chart, one column per point in the order given, evenly spaced (so two
+    points on one date stay apart). The value axis spans the values seen, not zero up: the
+    chart shows change, and the lowest and highest values are written on the axis."""
+    known = [(i, p.value, p.text) for i, p in enumerate(points) if p.value is not None]
+    if not known:
+        return '<p class="empty">No data for a chart.</p>\n'
+    # margins wide enough for a date label centred under the first and the last point
+    width, height, left, right, bottom, top = 300.0, 150.0, 48.0, 34.0, 26.0, 20.0
+    values = [v for _, v, _ in known]
+    low, high = min(values), max(values)
+    step = (width - left - right) / max(len(points) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return left + i * step if len(points) > 1 else (left + width - right) / 2
+
+    def y_of(value: float) -> float:
+        if high == low:  # a flat line sits in the middle
+            return (top + height - bottom) / 2
+        return top + (high - value) / (high - low) * (height - bottom - top)
+
+    base = height - bottom
+    parts = [
+        f'<line class="axis" x1="{_num(left)}" y1="{_num(base)}" x2="{_num(width - 4)}" '
+        f'y2="{_num(base)}"/>'
+    ]
+    ticks = {v: text for _, v, text in known}
+    for value in sorted({low, high}):
+        parts.append(
+            f'<text class="tick" x="{_num(left - 6)}" y="{_num(y_of(value) + 4)}">'
+            f"{e(ticks[value])}</text>"
+        )
+    for run in _runs(points):
+        if len(run) > 1:
+            coords = " ".join(f"{_num(x_of(i))},{_num(y_of(v))}" for i, v in run)
+            parts.append(f'<polyline class="line" points="{coords}"/>')
+    named = {i for i, _, _ in known}
+    if len(known) > LABELLED_POINTS:
+        by_value = sorted((v, i) for i, v, _ in known)
+        named = {known[0][0], known[-1][0], by_value[0][1], by_value[-1][1]}
+    every = max(1, math.ceil(len(points) / 4))  # about four dates fit under 300 units
+    for i, point in enumerate(points):
+        x = _num(x_of(i))
+        if point.value is not None:
+            y = y_of(point.value)
+            parts.append(
+                f'<circle class="point" cx="{x}" cy="{_num(y)}" r="3.5" '
+                f'data-label="{e(point.label)}" data-value="{point.value:.15g}">'
+                f"<title>{e(point.label)}: {e(point.text)}</title></circle>"
+            )
+            if i in named:
+                parts.append(
+                    f'<text class="value" x="{x}" y="{_num(y - 7)}">{e(point.text)}</text>'
+                )
+        if (len(points) - 1 - i) % every == 0:  # the newest date is always written
+            parts.append(
+                f'<text class="label" x="{x}" y="{_num(height - 8)}">{e(point.label)}</text>'
+            )
+    desc = "; ".join(f"{p.label}: {p.text or 'not shown'}" for p in points) + "."
+    return _figure(ident, title, width, height, parts, "line-chart", desc=desc, caption=caption)
+
+
+def _runs(points: Sequence[Point]) -> list[list[tuple[int, float]]]:
+    """The stretches of consecutive points that have a value (the line breaks between them)."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, point in enumerate(points):
+        if point.value is None:
+            runs.append([])
+        else:
+            runs[-1].append((i, point.value))
+    return [run for run in runs if run]
 
 
 # -- the co-author network -------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Fixtures of the report's tests: the seeds built once, and their report."""
+"""Fixtures of the report's tests: the seeds built once, and their report; the same for
+tests/cases/captures (two captures of one profile, issue 16)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kgtest import run
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
+CAPTURES = ROOT / "tests" / "cases" / "captures"
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,18 @@ def site(built: Path) -> Path:
 @pytest.fixture(scope="session")
 def parsed(site: Path) -> dict[Path, Page]:
     return {path: parse(path) for path in html_files(site)}
+
+
+@pytest.fixture(scope="session")
+def captured(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("captures")
+    code, _, stderr = run("build", str(CAPTURES), "-o", str(out), "-q")
+    assert code == 0, stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def captured_site(captured: Path) -> Path:
+    code, _, stderr = run("report", "--out", str(captured), "-q")
+    assert code == 0, stderr
+    return captured / "report"

@@ -79,3 +79,69 @@ def parse(path: Path) -> Page:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return parser
+
+
+class Element:
+    """One element of a page: its tag, attributes, text (its descendants' too) and the
+    positions of its open ancestors in ``elements()``'s list."""
+
+    def __init__(self, tag: str, attrs: dict[str, str], parents: tuple[int, ...]) -> None:
+        self.tag, self.attrs, self.parents = tag, attrs, parents
+        self.chunks: list[str] = []
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.chunks).split())
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Element] = []
+        self.open: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append(Element(tag, {k: v or "" for k, v in attrs}, tuple(self.open)))
+        if tag not in VOID_ELEMENTS:
+            self.open.append(len(self.found) - 1)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append(Element(tag, {k: v or "" for k, v in attrs}, tuple(self.open)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.found[self.open[-1]].tag == tag:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for index in self.open:
+            self.found[index].chunks.append(data)
+
+
+def elements(path: Path) -> list[Element]:
+    """Every element of the page, in document order."""
+    parser = _Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.found
+
+
+def inside(found: list[Element], tag: str, **attrs: str) -> list[Element]:
+    """The ``tag`` elements that have an ancestor with all the given attributes (``cls``
+    for one of its classes)."""
+    wanted = {("class" if k == "cls" else k): v for k, v in attrs.items()}
+
+    def matches(element: Element) -> bool:
+        return all(
+            v in element.classes if k == "class" else element.attrs.get(k) == v
+            for k, v in wanted.items()
+        )
+
+    return [
+        element
+        for element in found
+        if element.tag == tag and any(matches(found[i]) for i in element.parents)
+    ]
