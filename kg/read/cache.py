@@ -119,6 +119,13 @@ def read_cache(folder: Path, wanted: str) -> ParseCache:
     return cache
 
 
+def read_any_cache(folder: Path) -> ParseCache | None:
+    """The cache a build left in ``folder``, whatever its fingerprint (``kg why`` shows what
+    that build's pages printed); None when there is none or it cannot be read."""
+    cache = read_pickled(folder / CACHE_NAME, _ALLOWED)
+    return cache if isinstance(cache, ParseCache) else None
+
+
 def cache_bytes(cache: ParseCache, keep: Iterable[PageKey]) -> bytes:
     """The cache with the entries of ``keep`` only (the pages of this build), pickled."""
     kept = {key: cache.entries[key] for key in sorted(set(keep)) if key in cache.entries}
