@@ -1,7 +1,8 @@
 """The package layering contract (issue #15): imports go down the pipeline only, and nothing
 imports in a circle. Read from the source with ``ast``, so it needs no extra tool.
 
-    cli > report > pipeline > {export, cite, load, shacl, sparql, store} > graph > read > basics
+    cli > report > {pipeline, why} > {export, cite, diff, load, shacl, sparql, store} > graph
+      > read > basics
 
 The basics (errors, diagnostics, config, resources, publish, processes, heap, render,
 progress) import only each other. Packages on one level may use each other where that makes
@@ -36,12 +37,14 @@ LEVELS = {
     "graph": 2,
     "export": 3,
     "cite": 3,
+    "diff": 3,
     "load": 3,
     "shacl": 3,
     "sparql": 3,
     "store": 3,
     "pipeline": 4,
     "rebuild": 4,
+    "why": 4,
     "report": 5,
     "cli": 6,
     "__main__": 7,

@@ -13,11 +13,13 @@ import click
 
 from kg import __version__
 from kg.cli.common import EXIT_CODES_HELP
+from kg.cli.diff import diff
 from kg.cli.graph import build, export, stats
 from kg.cli.pages import parse
 from kg.cli.queries import queries_command, query_command, report_command
 from kg.cli.stores import load, serve
 from kg.cli.validate import validate_command
+from kg.cli.why import why_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
@@ -38,3 +40,5 @@ main.add_command(serve)
 main.add_command(queries_command)
 main.add_command(query_command)
 main.add_command(report_command)
+main.add_command(diff)
+main.add_command(why_command)
