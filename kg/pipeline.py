@@ -126,8 +126,8 @@ def page_info(page: Page, capture_date: date) -> PageInfo:
     """What the mapping needs of a page: its name, bytes' hash and capture date (its
     folder's, else the option's), and where that date came from."""
     if page.captured is not None:
-        return PageInfo(page.source, page.sha256, page.captured, "folder")
-    return PageInfo(page.source, page.sha256, capture_date, "option")
+        return PageInfo(page.source, page.sha256, page.captured, "folder", page.seen_again)
+    return PageInfo(page.source, page.sha256, capture_date, "option", page.seen_again)
 
 
 def build_from_paths(
@@ -222,7 +222,9 @@ def build(
         with hooks.timed("read pages"):
             pages = read_every_page(paths)
         keys = [(page.source, page.sha256) for page in pages]
-        fingerprint = build_fingerprint(keys, settings, validate)
+        # a copy read as another page changes the build too (its warning, kg:seenAgainOn)
+        twins = [(f"{page.source}\0again", other) for page in pages for other in page.also_at]
+        fingerprint = build_fingerprint(keys + twins, settings, validate)
         last = read_last_build(target) if incremental else None
         if last is not None and last.fingerprint == fingerprint and _whole(target):
             if hooks.seen is not None:

@@ -59,6 +59,8 @@ class PageInfo:
     sha256: str
     captured: date  # the page's own capture date (issue #16)
     captured_from: str = "option"  # "folder": a YYYY-MM-DD folder on its path; or "option"
+    # the dates of date folders holding the same bytes again (read once: kg.read.pages)
+    seen_again: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ class _Mapper:
         self.merged, self.pages, self.iris = merged, pages, iris
         self.reference = reference
         self.captured = {info.source: info.captured.isoformat() for info in pages}
+        self.shown_on = {  # every date the site showed the page: its capture, and again
+            info.source: [d.isoformat() for d in (info.captured, *info.seen_again)]
+            for info in pages
+        }
         self.diagnostics: list[Diagnostic] = []
         self.entities = SharedEntities(merged.ambiguous, iris, reference)
         self.paper_triples: dict[str, list[str]] = {}
@@ -144,7 +150,7 @@ class _Mapper:
             out.append(
                 (s, KG_.affiliatedOrganization, node(self.entities.organisation(code, where)))
             )
-        seen = sorted({self.captured[r.source] for r in paper.listings})
+        seen = sorted({day for r in paper.listings for day in self.shown_on[r.source]})
         if seen:  # the capture dates of the pages that list it: when it appeared, and left
             out.append((s, KG_.firstSeen, typed(seen[0], T_DATE)))
             out.append((s, KG_.lastSeen, typed(seen[-1], T_DATE)))
@@ -298,6 +304,7 @@ class _Mapper:
             (page, KG_.sha256, lit(info.sha256)),
             (page, KG_.capturedOn, typed(info.captured.isoformat(), T_DATE)),
             (page, KG_.captureDateSource, lit(info.captured_from)),
+            *((page, KG_.seenAgainOn, typed(d.isoformat(), T_DATE)) for d in info.seen_again),
             (page, KG_.pageLayout, lit(layout)),
             (page, VOID_.inDataset, node(self.iris.dataset)),
         ]

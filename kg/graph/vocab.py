@@ -91,6 +91,7 @@ class KG(DefinedNamespace):
     sha256: URIRef
     capturedOn: URIRef
     captureDateSource: URIRef
+    seenAgainOn: URIRef
     pageLayout: URIRef
     inferredOwner: URIRef
     inferredOwnerEvidence: URIRef

@@ -39,6 +39,8 @@ class Page:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     captured: date | None = None  # from an ISO-date folder on its path; None: the option's
     also_at: tuple[str, ...] = ()  # other paths with the same bytes, read once as this one
+    # the capture dates of those twins' folders: the site showed the same page again then
+    seen_again: tuple[date, ...] = ()
 
 
 def decode_page(source: str, data: bytes) -> tuple[tuple[str, ...] | None, list[Diagnostic]]:
@@ -309,6 +311,7 @@ def read_pages(paths: Iterable[Path]) -> Iterator[Page]:
     neither may silently stand for the other."""
     pages: dict[str, Page] = {}  # by SHA-256, or by real path for a file that cannot be read
     also_at: dict[str, list[str]] = defaultdict(list)
+    seen_again: dict[str, set[date]] = defaultdict(set)
     key_of_file: dict[str, str] = {}  # real path -> key
     named: dict[str, str] = {}  # source -> key
     for found in find_pages(paths):
@@ -320,6 +323,8 @@ def read_pages(paths: Iterable[Path]) -> Iterator[Page]:
         key = key_of_file[real] = page.sha256 or real
         if key in pages:
             also_at[key].append(page.path)
+            if page.captured is not None:
+                seen_again[key].add(page.captured)
             continue
         clash = named.get(page.source)
         if clash is not None:
@@ -332,7 +337,11 @@ def read_pages(paths: Iterable[Path]) -> Iterator[Page]:
         pages[key] = page
     for key in named.values():
         twins = also_at.get(key)
-        yield replace(pages[key], also_at=tuple(twins)) if twins else pages[key]
+        if not twins:
+            yield pages[key]
+            continue
+        again = tuple(sorted(seen_again[key] - {pages[key].captured}))
+        yield replace(pages[key], also_at=tuple(twins), seen_again=again)
 
 
 def duplicate_warnings(pages: Iterable[Page]) -> list[Diagnostic]:

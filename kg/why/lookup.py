@@ -22,6 +22,7 @@ Term = Node | ox.Literal
 
 # kg:captureDateSource is new with issue #16: named as text so older builds read too.
 CAPTURE_DATE_SOURCE = ox.NamedNode(f"{KG}captureDateSource")
+SEEN_AGAIN_ON = ox.NamedNode(f"{KG}seenAgainOn")
 
 
 def named(iri: object) -> ox.NamedNode:
@@ -95,6 +96,7 @@ class Lookup:
                 listing=None,
                 captured_on=self.value(node, CAPTURED_ON),
                 captured_from=self.value(node, CAPTURE_DATE_SOURCE),
+                seen_again=tuple(sorted(text_of(o) for o in self.objects(node, SEEN_AGAIN_ON))),
             )
             self._places[page] = place
         return place
@@ -112,6 +114,7 @@ class Lookup:
             listing,
             whole.captured_on,
             whole.captured_from,
+            whole.seen_again,
         )
 
     def listings_of(self, paper: str) -> list[Place]:

@@ -53,6 +53,7 @@ class Place:
     listing: str | None  # the listing IRI of that line, when it is one
     captured_on: str | None  # YYYY-MM-DD
     captured_from: str | None  # "folder" or "option"; None in builds before issue #16
+    seen_again: tuple[str, ...] = ()  # later dates the same bytes were captured (kg:seenAgainOn)
 
 
 @dataclass(frozen=True)

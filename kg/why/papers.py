@@ -231,14 +231,16 @@ def printed_member(
 def seen(
     ex: Explainer, graph: str, summary: str, places: Sequence[Place], predicate: str, value: str
 ) -> Origin:
-    """First or last seen: the capture dates of the pages that list the paper."""
+    """First or last seen: the capture dates of the pages that list the paper (a page
+    captured again unchanged counts on each date: kg:seenAgainOn)."""
     evidence: list[Evidence] = []
     for place in places:
-        if place.captured_on != value:
+        shown = [d for d in (place.captured_on, *place.seen_again) if d]
+        if value not in shown:
             status = DIFFERS
         else:
             status = AGREES if any(e.status == CHOSEN for e in evidence) else CHOSEN
-        evidence.append(Evidence(place, place.captured_on, status))
+        evidence.append(Evidence(place, ", ".join(shown) or None, status))
     return ex.origin(
         graph,
         MERGED,

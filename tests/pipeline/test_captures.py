@@ -250,3 +250,36 @@ def test_a_listing_page_gets_an_inferred_owner_only_when_its_full_lists_agree(
              dcterms:identifier ?page . ?o foaf:name ?name }""",
     ) == [("003_1e15edc5c0b8441e.txt", "Wenyu Du", "4")]
     assert rows(store, "SELECT ?p WHERE { ?p kg:inferredOwner ?o ; foaf:primaryTopic ?t }") == []
+
+
+def test_a_capture_with_the_same_bytes_is_read_once_but_its_date_counts(tmp_path: Path) -> None:
+    """An unchanged page captured again: one page (read once, with a warning), which says
+    it was seen again on the later date, and its papers were last seen then."""
+    for day in ("2026-11-24", "2026-12-08"):
+        (tmp_path / "caps" / day).mkdir(parents=True)
+        shutil.copy(CAPTURES / EARLY, tmp_path / "caps" / day / "xingtai-lv.txt")
+    code, _, stderr = run("build", str(tmp_path / "caps"), "-o", str(tmp_path / "out"), "-q")
+    assert code == 0
+    assert "2026-12-08/xingtai-lv.txt has the same bytes" in stderr
+    store = ox.Store.read_only(str(tmp_path / "out" / "store"))
+    assert rows(
+        store,
+        """SELECT ?id ?on ?again WHERE { ?p dcterms:identifier ?id ; kg:capturedOn ?on ;
+             kg:seenAgainOn ?again }""",
+    ) == [(EARLY, "2026-11-24", "2026-12-08")]
+    seen = rows(store, "SELECT DISTINCT ?f ?l WHERE { ?p kg:firstSeen ?f ; kg:lastSeen ?l }")
+    assert seen == [("2026-11-24", "2026-12-08")]
+    report = (tmp_path / "out" / "validation.txt").read_text(encoding="utf-8")
+    assert report.startswith("Validation: conforms: 0 violations"), report[:400]
+
+
+def test_an_unchanged_capture_added_later_is_not_nothing_to_do(tmp_path: Path) -> None:
+    """The incremental build must see a new copy, though it adds no page of its own."""
+    (tmp_path / "caps" / "2026-11-24").mkdir(parents=True)
+    shutil.copy(CAPTURES / EARLY, tmp_path / "caps" / EARLY)
+    out = build(tmp_path / "caps", tmp_path / "out", "-q")
+    (tmp_path / "caps" / "2026-12-08").mkdir()
+    shutil.copy(CAPTURES / EARLY, tmp_path / "caps" / "2026-12-08" / "xingtai-lv.txt")
+    build(tmp_path / "caps", out, "-q")
+    store = ox.Store.read_only(str(out / "store"))
+    assert rows(store, "SELECT ?again WHERE { ?p kg:seenAgainOn ?again }") == [("2026-12-08",)]
