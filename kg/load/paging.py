@@ -7,10 +7,15 @@ nothing about it. Two ways round it, both in plain SPARQL 1.1:
   ``LIMIT``/``OFFSET`` outside, which Virtuoso allows beyond 10,000 rows where an
   ``ORDER BY ... OFFSET`` at the same level fails). The query must fix its order
   (``ORDER BY``) for the pages to tile.
-- **buckets** for a graph's triples, whose order does not matter: split them by the first
-  hex digit(s) of an MD5 of the triple (``bucket_counts_query``, ``bucket_query``) when
-  every bucket fits in one answer; the buckets partition the graph whatever the store's
-  order. Each bucket costs a scan of the graph, so ``kg load`` uses 16 at most.
+- **parts** of a graph's triples, whose order does not matter: one per predicate
+  (``predicate_counts_query``, ``predicate_query``), a range of an index that starts with
+  the predicate (Virtuoso's PSOG, Oxigraph's GPOS), so that a part costs a read of its own
+  triples and not a scan of the graph; a predicate with more triples than an answer holds
+  is read in pages (``LIMIT``/``OFFSET`` on a sub-select, without ``ORDER BY``, which
+  would sort the predicate's triples again for every page). Unordered pages tile only if
+  the server returns the same order for the same query, as Virtuoso does: ``kg load``
+  compares the content hash of what it read with the local one, so pages that do not
+  tile make a graph look changed (it is sent again), never unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ _PROLOGUE = re.compile(
     r"\A(?:\s+|#[^\n]*(?:\n|\Z)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*",
     re.IGNORECASE,
 )
-_TRIPLE_KEY = 'MD5(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o)))'
 
 
 def split_prologue(query: str) -> tuple[str, str]:
@@ -49,17 +53,18 @@ def _where(graph: str) -> str:
     return f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
 
 
-def bucket_counts_query(graph: str, digits: int) -> str:
-    """Triple count of each bucket (``?b``, ``?n``) of a graph (``""``: the default graph)."""
-    return (
-        f"SELECT ?b (COUNT(*) AS ?n) WHERE {{ {_where(graph)} "
-        f"BIND(SUBSTR({_TRIPLE_KEY}, 1, {digits}) AS ?b) }} GROUP BY ?b"
-    )
+def predicate_counts_query(graph: str) -> str:
+    """Triple count of each predicate (``?p``, ``?n``) of a graph (``""``: the default
+    graph), in a fixed order (for ``Remote.select_all``)."""
+    return f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_where(graph)} }} GROUP BY ?p ORDER BY ?p"
 
 
-def bucket_query(graph: str, bucket: str) -> str:
-    """A CONSTRUCT of the triples of a graph in one bucket."""
-    return (
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_where(graph)} "
-        f'FILTER(STRSTARTS({_TRIPLE_KEY}, "{bucket}")) }}'
-    )
+def predicate_query(graph: str, predicate: str, page: tuple[int, int] | None = None) -> str:
+    """A CONSTRUCT of the triples of a graph with this predicate; with ``page`` (offset,
+    size), only those rows of them, in the server's order."""
+    pattern = f"?s <{predicate}> ?o"
+    where = f"GRAPH <{graph}> {{ {pattern} }}" if graph else pattern
+    if page is not None:
+        offset, size = page
+        where = f"{{ SELECT ?s ?o WHERE {{ {where} }} LIMIT {size} OFFSET {offset} }}"
+    return f"CONSTRUCT {{ {pattern} }} WHERE {{ {where} }}"
