@@ -16,7 +16,7 @@ from kg.cli.common import (
     progress,
     stdout_is_terminal,
 )
-from kg.cli.progress import quiet_option
+from kg.cli.progress import progress_for, quiet_option
 from kg.config import resolve
 from kg.publish import write_atomic
 
@@ -173,9 +173,11 @@ def report_command(folder: Path | None, out_dir: Path | None, quiet: bool) -> No
     order, code, the evidence of every page that lists it); the index with the dataset
     summary and the validation report; the query gallery (every saved query run on the
     graph); the ontology and the SHACL shapes. Plain HTML, CSS and inline SVG that works
-    from disk and offline. The same store gives the same files; the folder is replaced
-    only when the new site is complete. The index page's path goes to stdout, what was
-    written to stderr (not with -q).
+    from disk and offline; long lists come in parts of about a megabyte at most. The same
+    store gives the same files; the folder is replaced only when the new site is complete,
+    and files whose bytes did not change are kept as they were (after a rebuild that
+    changed a few pages, only their pages are new). Progress on stderr while it runs; the
+    index page's path goes to stdout, what was written to stderr (not with -q).
 
     \b
     Example:
@@ -185,10 +187,11 @@ def report_command(folder: Path | None, out_dir: Path | None, quiet: bool) -> No
     from kg.report.site import write_report
 
     settings = resolve({"out_dir": out_dir})
-    written = write_report(settings.out_dir, folder)
+    written = write_report(settings.out_dir, folder, progress_for(quiet))
     click.echo(str(written.folder / "index.html"))
     if not quiet:
         progress(
             f"wrote {written.files} files to {written.folder}/: {written.people} people, "
-            f"{written.topics} topics, {written.papers} papers, {written.queries} queries"
+            f"{written.topics} topics, {written.papers} papers, {written.queries} queries "
+            f"({written.changed} new or changed, {written.removed} removed)"
         )

@@ -2,10 +2,10 @@
 and a ``.bib`` download beside the page; each person and topic page offers a ``.bib`` of
 all its papers.
 
-The citations are read once per report (``read_entries``, through ``kg.cite``) and keyed by
-paper IRI; the rest is pure: which papers a page offers, the ``.bib`` files (entries in key
-order, as the exporter writes them) and the markup. Papers the exporter skips (untitled,
-abstract-only) have no entry, so their pages show no BibTeX block.
+The entries are made once per report (``kg.report.citations``, as ``kg.cite`` makes them)
+and keyed by paper IRI; the rest is pure: which papers a page offers, the ``.bib`` files
+(entries in key order, as the exporter writes them) and the markup. Papers the exporter
+skips (untitled, abstract-only) have no entry, so their pages show no BibTeX block.
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.cite.bibtex import bibtex_chunks
-from kg.cite.model import Citation
-from kg.cite.read import read_citations
-from kg.graph.layout import Graph
 from kg.report.html import e, plural
 
 if TYPE_CHECKING:
@@ -26,29 +22,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Entry:
-    """One paper's citation and its BibTeX entry, as the exporter writes it."""
+    """One paper's citation key and its BibTeX entry, as the exporter writes it."""
 
-    citation: Citation
+    key: str
     text: str
-
-
-def read_entries(store: Graph) -> dict[str, Entry]:
-    """Paper IRI -> its BibTeX entry, for every paper the exporter can cite (sorted by IRI)."""
-    entries = {
-        c.paper: Entry(c, "".join(bibtex_chunks([c]))) for c in read_citations(store).citations
-    }
-    return dict(sorted(entries.items()))
 
 
 def cited(entries: Mapping[str, Entry], papers: Iterable[Paper]) -> list[Entry]:
     """The entries of these papers (each once), in key order: what a ``.bib`` file holds."""
     found = {p.iri: entries[p.iri] for p in papers if p.iri in entries}
-    return sorted(found.values(), key=lambda x: (x.citation.key, x.citation.paper))
+    return sorted(found.values(), key=lambda x: x.key)
 
 
 def bib_text(entries: Sequence[Entry]) -> str:
-    """A ``.bib`` file of these entries, in the order given."""
-    return "".join(bibtex_chunks(x.citation for x in entries))
+    """A ``.bib`` file of these entries, in the order given, a blank line between (as
+    ``kg.cite.bibtex.bibtex_chunks`` joins them)."""
+    return "\n".join(x.text for x in entries)
 
 
 def bib_path(page_path: str) -> str:
@@ -74,13 +63,13 @@ def entry_block(text: str, page_path: str, key: str) -> str:
     )
 
 
-def download_link(entries: Sequence[Entry], page_path: str, shown: int) -> str:
+def download_link(entries: int, page_path: str, shown: int) -> str:
     """A paragraph linking the page's ``.bib`` file (empty when no paper has an entry);
-    says how many of the ``shown`` papers it cites."""
+    says how many (``entries``) of the ``shown`` papers it cites."""
     if not entries:
         return ""
     name = _file_name(page_path)
-    left_out = shown - len(entries)
+    left_out = shown - entries
     note = (
         f' <span class="hint">({e(plural(left_out, "untitled paper"))} without a BibTeX '
         "entry left out)</span>"
@@ -89,7 +78,7 @@ def download_link(entries: Sequence[Entry], page_path: str, shown: int) -> str:
     )
     return (
         f'<p class="bibtex-actions"><a class="bib" href="{e(name)}" download="{e(name)}" '
-        f'type="application/x-bibtex">BibTeX of {e(plural(len(entries), "paper"))} '
+        f'type="application/x-bibtex">BibTeX of {e(plural(entries, "paper"))} '
         f"({e(name)})</a>{note}</p>\n"
     )
 

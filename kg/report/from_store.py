@@ -1,9 +1,12 @@
-"""The report's view of the graph, read from a pyoxigraph store (``load_site``).
+"""The small things of the report, read from a pyoxigraph store into memory (``load_small``):
+source pages, topics and concept labels, metrics observations, the candidates of ambiguous
+names, the dataset's VoID description. There are few of each whatever the size of the graph
+(a page per capture, a topic per category); everything else goes through
+``kg.report.catalogue``.
 
 A handful of SELECT queries on the store read as one graph (the union of its named graphs,
-each triple once: kg.graph.layout, ontology/MODEL.md) fill the dataclasses of
-``kg.report.data``; everything is sorted here, so the pages rendered from a ``Site`` do not
-depend on the order the store answers in.
+each triple once: kg.graph.layout, ontology/MODEL.md); everything is sorted here, so the
+pages do not depend on the order the store answers in.
 """
 
 from __future__ import annotations
@@ -13,22 +16,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from kg.graph.vocab import PREFIXES
+from kg.report.catalogue import Catalogue, P, Small
 from kg.report.data import (
-    Agent,
-    Authorship,
     ClassPartition,
     Dataset,
-    Listing,
     Metrics,
-    Organisation,
-    Paper,
-    Repository,
-    Site,
     SourcePage,
     Topic,
     VoidCount,
 )
+from kg.report.html import slug_for, unique_slugs
 
+ARXIV = PREFIXES["arxiv"]
 _SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in sorted(PREFIXES.items()))
 Row = dict[str, str | None]
 
@@ -67,20 +66,77 @@ def _group(rows: Iterable[Row], key: str, value: str) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in grouped.items()}
 
 
-def load_site(store: Any) -> Site:
-    """Read the report's view of the graph from a pyoxigraph store."""
+def load_small(store: Any, cat: Catalogue) -> Small:
+    """The small things, from the store; the topics in use from the catalogue's facts (call
+    it after ``catalogue.fill``)."""
     pages = _load_pages(store)
-    listings = _load_listings(store, pages)
-    papers = _load_papers(store, listings)
-    topics, labels = _load_topics(store, papers)
-    return Site(
-        dataset=_load_dataset(store),
-        papers=papers,
-        agents=_load_agents(store, pages, papers),
-        topics=topics,
-        pages=pages,
-        concept_labels=labels,
+    used = {t for (t,) in cat.rows(f"SELECT DISTINCT o FROM fact WHERE p = {P['subject']}")}
+    topics, labels = _load_topics(store, used)
+    candidates = _group(
+        select(store, "SELECT ?x ?c WHERE { ?x kg:possibleActualCreator ?c }"), "x", "c"
     )
+    candidate_of = _group(
+        select(store, "SELECT ?x ?c WHERE { ?c kg:possibleActualCreator ?x }"), "x", "c"
+    )
+    return Small(
+        dataset=_load_dataset(store),
+        pages=pages,
+        topics=topics,
+        concept_labels=labels,
+        topic_paths=topic_paths(topics),
+        metrics=_load_metrics(store, pages),
+        candidates={k: tuple(v) for k, v in sorted(candidates.items())},
+        candidate_of={k: tuple(v) for k, v in sorted(candidate_of.items())},
+    )
+
+
+def topic_paths(topics: Iterable[str]) -> dict[str, str]:
+    """Topic IRI -> its page: arXiv categories by code, site codes as ``code-CV``."""
+    stems = unique_slugs(
+        {
+            iri: slug_for(iri, "/arxiv/")
+            if iri.startswith(ARXIV)
+            else slug_for(iri, "/topic/", "code-")
+            for iri in topics
+        }
+    )
+    return {iri: f"topics/{stem}.html" for iri, stem in sorted(stems.items())}
+
+
+def _load_metrics(store: Any, pages: dict[str, SourcePage]) -> dict[str, tuple[Metrics, ...]]:
+    """Person -> their kg:MetricsObservations, oldest first (then by page and IRI)."""
+    metrics: dict[str, list[Metrics]] = defaultdict(list)
+    for r in select(
+        store,
+        """SELECT ?x ?m ?page ?at ?h ?papers ?cites ?listed ?novelty ?ai ?cat WHERE {
+          ?x bido:holdsBibliometricDataInTime ?m . ?m a kg:MetricsObservation .
+          OPTIONAL { ?m kg:observedOn ?page } OPTIONAL { ?m kg:observedAt ?at }
+          OPTIONAL { ?m kg:hIndex ?h } OPTIONAL { ?m kg:paperCount ?papers }
+          OPTIONAL { ?m kg:citationCount ?cites } OPTIONAL { ?m kg:listedPaperCount ?listed }
+          OPTIONAL { ?m kg:noveltyPercent ?novelty } OPTIONAL { ?m kg:aiScore ?ai }
+          OPTIONAL { ?m kg:primaryCategory ?cat }
+        }""",
+    ):
+        page = pages.get(r["page"] or "")
+        metrics[r["x"] or ""].append(
+            Metrics(
+                iri=r["m"] or "",
+                page=r["page"] or "",
+                file=page.file if page else "",
+                observed_at=r["at"] or "",
+                h_index=r["h"],
+                paper_count=r["papers"],
+                citation_count=r["cites"],
+                listed_paper_count=r["listed"],
+                novelty=r["novelty"],
+                ai_score=r["ai"],
+                primary_category=r["cat"],
+            )
+        )
+    return {
+        iri: tuple(sorted(set(found), key=lambda m: (m.observed_at, m.file, m.iri, repr(m))))
+        for iri, found in sorted(metrics.items())
+    }
 
 
 def _load_pages(store: Any) -> dict[str, SourcePage]:
@@ -119,183 +175,7 @@ def _load_pages(store: Any) -> dict[str, SourcePage]:
     return dict(sorted(pages.items()))
 
 
-def _load_listings(store: Any, pages: dict[str, SourcePage]) -> dict[str, list[Listing]]:
-    rows = select(
-        store,
-        """SELECT ?l ?paper ?page ?line ?form ?cat ?date ?flag ?score ?count WHERE {
-          ?l a kg:Listing ; kg:listedPaper ?paper .
-          OPTIONAL { ?l kg:onPage ?page } OPTIONAL { ?l kg:line ?line }
-          OPTIONAL { ?l kg:recordForm ?form } OPTIONAL { ?l kg:printedCategory ?cat }
-          OPTIONAL { ?l kg:printedDate ?date } OPTIONAL { ?l kg:codeFlag ?flag }
-          OPTIONAL { ?l kg:score ?score } OPTIONAL { ?l kg:printedAuthorCount ?count }
-        }""",
-    )
-    by_paper: dict[str, list[Listing]] = defaultdict(list)
-    for r in rows:
-        page = pages.get(r["page"] or "")
-        listing = Listing(
-            iri=r["l"] or "",
-            paper=r["paper"] or "",
-            page=r["page"] or "",
-            file=page.file if page else (r["page"] or "").rsplit("/", 1)[-1],
-            line=_int(r["line"]) or 0,
-            form=r["form"] or "",
-            category=r["cat"] or "",
-            date=r["date"] or "",
-            code_flag=_bool(r["flag"]),
-            score=r["score"],
-            author_count=_int(r["count"]),
-            captured=page.captured if page else "",
-        )
-        by_paper[listing.paper].append(listing)
-    for found in by_paper.values():
-        found.sort(key=lambda x: (x.file, x.line, x.iri))
-    return by_paper
-
-
-def _load_papers(store: Any, listings: dict[str, list[Listing]]) -> dict[str, Paper]:
-    base = select(
-        store,
-        """SELECT ?p ?title ?abstract ?issued ?inferred ?complete ?shown ?code ?first ?last
-        WHERE {
-          ?p a schema:ScholarlyArticle .
-          OPTIONAL { ?p kg:firstSeen ?first } OPTIONAL { ?p kg:lastSeen ?last }
-          OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p dcterms:abstract ?abstract }
-          OPTIONAL { ?p dcterms:issued ?issued } OPTIONAL { ?p kg:issuedYearInferred ?inferred }
-          OPTIONAL { ?p kg:authorListComplete ?complete }
-          OPTIONAL { ?p kg:shownAuthorCount ?shown } OPTIONAL { ?p kg:hasCode ?code }
-        }""",
-    )
-    authors: dict[str, set[Authorship]] = defaultdict(set)
-    for r in select(
-        store,
-        """SELECT ?p ?n ?who ?name WHERE {
-          ?p a schema:ScholarlyArticle ; kg:hasAuthorship ?a .
-          ?a kg:ordinal ?n ; kg:author ?who . OPTIONAL { ?a kg:printedName ?name }
-        }""",
-    ):
-        authors[r["p"] or ""].add(Authorship(_int(r["n"]) or 0, r["who"] or "", r["name"] or ""))
-    pairs = "SELECT ?p ?o WHERE { ?p a schema:ScholarlyArticle ; %s ?o }"
-    topics = _group(select(store, pairs % "dcterms:subject"), "p", "o")
-    evidence = _group(select(store, pairs % "kg:codeEvidence"), "p", "o")
-    urls = _group(select(store, pairs % "schema:url"), "p", "o")
-    repos: dict[str, set[Repository]] = defaultdict(set)
-    for r in select(
-        store,
-        """SELECT ?p ?r ?url WHERE {
-          ?p kg:hasCodeRepository ?r . OPTIONAL { ?r schema:codeRepository ?url } }""",
-    ):
-        repos[r["p"] or ""].add(Repository(r["r"] or "", r["url"] or r["r"] or ""))
-    orgs: dict[str, set[Organisation]] = defaultdict(set)
-    for r in select(
-        store,
-        """SELECT ?p ?o ?name ?code WHERE { ?p kg:affiliatedOrganization ?o .
-          OPTIONAL { ?o schema:name ?name } OPTIONAL { ?o skos:notation ?code } }""",
-    ):
-        orgs[r["p"] or ""].add(Organisation(r["o"] or "", r["name"] or r["code"] or r["o"] or ""))
-    papers = {}
-    for r in base:
-        iri = r["p"] or ""
-        papers[iri] = Paper(
-            iri=iri,
-            title=r["title"] or "",
-            abstract=r["abstract"] or "",
-            issued=r["issued"] or "",
-            year_inferred=bool(_bool(r["inferred"])),
-            complete=_bool(r["complete"]) is not False,
-            shown=_int(r["shown"]),
-            has_code=bool(_bool(r["code"])),
-            evidence=tuple(evidence.get(iri, [])),
-            authors=tuple(sorted(authors[iri], key=lambda a: (a.ordinal, a.agent))),
-            topics=tuple(topics.get(iri, [])),
-            repos=tuple(sorted(repos[iri])),
-            orgs=tuple(sorted(orgs[iri])),
-            urls=tuple(urls.get(iri, [])),
-            listings=tuple(listings.get(iri, [])),
-            first_seen=r["first"] or "",
-            last_seen=r["last"] or "",
-        )
-    return dict(sorted(papers.items()))
-
-
-def _load_agents(
-    store: Any, pages: dict[str, SourcePage], papers: dict[str, Paper]
-) -> dict[str, Agent]:
-    rows = select(
-        store,
-        """SELECT DISTINCT ?x ?name ?ambiguous WHERE {
-          { ?x a schema:Person } UNION { ?x a kg:AmbiguousCreator }
-          UNION { ?a kg:author ?x } UNION { ?y kg:possibleActualCreator ?x }
-          OPTIONAL { ?x foaf:name ?name }
-          BIND (EXISTS { ?x a kg:AmbiguousCreator } AS ?ambiguous)
-        }""",
-    )
-    candidates = _group(
-        select(store, "SELECT ?x ?c WHERE { ?x kg:possibleActualCreator ?c }"), "x", "c"
-    )
-    candidate_of = _group(
-        select(store, "SELECT ?x ?c WHERE { ?c kg:possibleActualCreator ?x }"), "x", "c"
-    )
-    metrics: dict[str, list[Metrics]] = defaultdict(list)
-    for r in select(
-        store,
-        """SELECT ?x ?m ?page ?at ?h ?papers ?cites ?listed ?novelty ?ai ?cat WHERE {
-          ?x bido:holdsBibliometricDataInTime ?m . ?m a kg:MetricsObservation .
-          OPTIONAL { ?m kg:observedOn ?page } OPTIONAL { ?m kg:observedAt ?at }
-          OPTIONAL { ?m kg:hIndex ?h } OPTIONAL { ?m kg:paperCount ?papers }
-          OPTIONAL { ?m kg:citationCount ?cites } OPTIONAL { ?m kg:listedPaperCount ?listed }
-          OPTIONAL { ?m kg:noveltyPercent ?novelty } OPTIONAL { ?m kg:aiScore ?ai }
-          OPTIONAL { ?m kg:primaryCategory ?cat }
-        }""",
-    ):
-        page = pages.get(r["page"] or "")
-        metrics[r["x"] or ""].append(
-            Metrics(
-                iri=r["m"] or "",
-                page=r["page"] or "",
-                file=page.file if page else "",
-                observed_at=r["at"] or "",
-                h_index=r["h"],
-                paper_count=r["papers"],
-                citation_count=r["cites"],
-                listed_paper_count=r["listed"],
-                novelty=r["novelty"],
-                ai_score=r["ai"],
-                primary_category=r["cat"],
-            )
-        )
-    profiles: dict[str, list[str]] = defaultdict(list)
-    inferred: dict[str, list[str]] = defaultdict(list)
-    for page in pages.values():
-        if page.primary_topic:
-            profiles[page.primary_topic].append(page.iri)
-        if page.inferred_owner:
-            inferred[page.inferred_owner].append(page.iri)
-    names: dict[str, set[str]] = defaultdict(set)
-    ambiguous: set[str] = set()
-    for r in rows:
-        iri = r["x"] or ""
-        names[iri].update([r["name"]] if r["name"] else [])
-        if r["ambiguous"] in ("true", "1"):
-            ambiguous.add(iri)
-    printed = {a.agent: a.printed for p in papers.values() for a in sorted(p.authors)}
-    agents = {
-        iri: Agent(
-            iri=iri,
-            name=min(name) if name else printed.get(iri) or iri.rsplit("/", 1)[-1],
-            ambiguous=iri in ambiguous,
-            candidates=tuple(candidates.get(iri, [])),
-            candidate_of=tuple(candidate_of.get(iri, [])),
-            metrics=tuple(sorted(metrics[iri], key=lambda m: (m.observed_at, m.file, m.iri))),
-            profile_pages=tuple(sorted(profiles[iri])),
-            inferred_pages=tuple(sorted(inferred[iri])),
-        )
-        for iri, name in names.items()
-    }
-    return dict(sorted(agents.items()))
-
-
-def _load_topics(store: Any, papers: dict[str, Paper]) -> tuple[dict[str, Topic], dict[str, str]]:
+def _load_topics(store: Any, used: set[str]) -> tuple[dict[str, Topic], dict[str, str]]:
     concepts = select(
         store,
         """SELECT ?t ?notation ?label ?broader ?scheme ?ambiguous WHERE {
@@ -308,7 +188,6 @@ def _load_topics(store: Any, papers: dict[str, Paper]) -> tuple[dict[str, Topic]
     candidates = _group(
         select(store, "SELECT ?t ?c WHERE { ?t kg:candidateCategory ?c }"), "t", "c"
     )
-    used = {t for p in papers.values() for t in p.topics}
     used |= {
         r["t"] or "" for r in select(store, "SELECT DISTINCT ?t WHERE { ?m kg:primaryCategory ?t }")
     }

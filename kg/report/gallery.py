@@ -35,6 +35,7 @@ class QueryRun:
     boolean: bool | None = None
     error: str = ""
     needs: tuple[str, ...] = ()  # required parameters: the query was not run
+    total: int | None = None  # the rows the query gave, when ``rows`` holds only the first
 
 
 def _cell(links: Links, cell: Cell | None) -> str:
@@ -89,8 +90,9 @@ def _result(links: Links, run: QueryRun) -> str:
         range(len(run.variables))
     )
     rows = [[_cell(links, row[i]) for i in keep] for row in run.rows[:MAX_ROWS]]
-    more = len(run.rows) - len(rows)
-    html = f'<p class="hint">{e(plural(len(run.rows), "result"))}</p>\n'
+    total = len(run.rows) if run.total is None else run.total
+    more = total - len(rows)
+    html = f'<p class="hint">{e(plural(total, "result"))}</p>\n'
     html += table([run.variables[i] for i in keep], rows, "result")
     if more > 0:
         html += (

@@ -1,19 +1,19 @@
-"""The overview pages of ``kg report``: the index and the lists of people, topics and papers."""
+"""The overview pages of ``kg report``: the index and the lists of people, topics and papers,
+on one page each or, when long, in parts (``kg.report.parts``)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from kg.report.data import SourcePage
+from kg.report.data import Paper, SourcePage, Topic
 from kg.report.html import badge, definition_list, e, page, plural, section, table
 from kg.report.pages import (
     Context,
     author_line,
-    coauthors,
     owner_evidence,
     source_anchor,
     topic_name,
-    year_columns,
 )
 from kg.report.svg import bar_chart, hbar_chart
 
@@ -35,9 +35,17 @@ def filter_box(target: str) -> str:
     )
 
 
-def index_page(ctx: Context, validation: str, gallery_count: int) -> str:
+def index_page(
+    ctx: Context,
+    validation: str,
+    gallery_count: int,
+    counts: tuple[int, int, int],
+    per_year: Sequence[tuple[int, int]],
+) -> str:
+    """The front page: ``counts`` of people, topics and papers, papers ``per_year``."""
     site = ctx.site
     data = site.dataset
+    people, topics, papers = counts
     body = ""
     if data:
         body += f'<p class="lead">{e(data.description)}</p>\n' if data.description else ""
@@ -51,9 +59,9 @@ def index_page(ctx: Context, validation: str, gallery_count: int) -> str:
             "(graph &lt;base&gt;graph/dataset).</p>\n"
         )
     cards = [
-        ("people.html", "People", plural(len(site.agents), "person", "people and names")),
-        ("topics.html", "Topics", plural(len(site.topics), "topic")),
-        ("papers.html", "Papers", plural(len(site.papers), "paper")),
+        ("people.html", "People", plural(people, "person", "people and names")),
+        ("topics.html", "Topics", plural(topics, "topic")),
+        ("papers.html", "Papers", plural(papers, "paper")),
         ("queries.html", "Query gallery", plural(gallery_count, "saved query", "saved queries")),
         ("ontology.html", "Ontology", "classes, properties, alignments"),
         ("shapes.html", "Shapes", "SHACL shapes and their messages"),
@@ -77,10 +85,8 @@ def index_page(ctx: Context, validation: str, gallery_count: int) -> str:
             chart + f"<details><summary>As a table</summary>\n{listing}</details>\n",
             "classes",
         )
-    papers = list(site.papers.values())
-    columns = year_columns(papers)
-    if columns:
-        bars = [(str(y), sum(1 for p in papers if p.year == y)) for y in columns]
+    if per_year:
+        bars = [(str(y), n) for y, n in per_year]
         body += section(
             "Papers per year", bar_chart("papers-per-year", "Papers per year", bars), "per-year"
         )
@@ -130,69 +136,102 @@ def _class_link(ctx: Context, iri: str) -> str:
     return ctx.links.iri(iri)
 
 
-def people_page(ctx: Context) -> str:
-    rows = []
-    for agent in sorted(ctx.site.agents.values(), key=lambda a: (a.name.casefold(), a.iri)):
-        papers = ctx.by_agent.get(agent.iri, [])
-        notes = badge("ambiguous name", "ambiguous") if agent.ambiguous else ""
-        if agent.candidate_of:
+@dataclass(frozen=True)
+class PersonRow:
+    """A row of the list of people."""
+
+    iri: str
+    papers: int
+    coauthors: int
+    h_index: str | None = None
+    observed: str = ""  # when the h-index was shown
+    ambiguous: bool = False
+    candidate: bool = False  # a possible actual creator of an ambiguous name
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: Topic
+    papers: int
+    with_code: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list (people, topics, papers) of the site: where its pages go and what it says."""
+
+    title: str
+    stem: str  # people -> people.html, people-xi.html
+    intro: str  # HTML
+    unit: tuple[str, str]  # what its rows are: ("person", "people")
+    filter: str  # the table's class, which the filter box targets
+
+    @property
+    def page(self) -> str:
+        return f"{self.stem}.html"
+
+
+PEOPLE = Section(
+    "People",
+    "people",
+    '<p class="hint">Everyone the graph names: people (schema:Person) and names a page says '
+    "may belong to several people (kg:AmbiguousCreator).</p>\n",
+    ("person", "people"),
+    "people",
+)
+TOPICS = Section(
+    "Topics",
+    "topics",
+    '<p class="hint">arXiv categories used as paper subjects or primary categories, and the '
+    "site's ambiguous codes (kg:AmbiguousTopic) with the categories they may stand for.</p>\n",
+    ("topic", "topics"),
+    "topics",
+)
+PAPERS = Section("Papers", "papers", "", ("paper", "papers"), "papers")
+
+
+def people_table(ctx: Context, rows: Sequence[PersonRow]) -> str:
+    cells = []
+    for row in rows:
+        notes = badge("ambiguous name", "ambiguous") if row.ambiguous else ""
+        if row.candidate:
             notes += badge("candidate person", "candidate")
-        latest = agent.metrics[-1] if agent.metrics else None  # oldest first: the last
         h_index = (
-            f'<span title="as shown on {e(latest.observed_at)}">{e(latest.h_index)}</span>'
-            if latest and latest.h_index
+            f'<span title="as shown on {e(row.observed)}">{e(row.h_index)}</span>'
+            if row.h_index
             else ""
         )
-        rows.append(
-            [
-                ctx.links.to(agent.iri, 0),
-                e(len(papers)),
-                e(len(coauthors(ctx, agent.iri))),
-                h_index,
-                notes,
-            ]
-        )
-    body = (
-        '<p class="hint">Everyone the graph names: people (schema:Person) and names a page says '
-        "may belong to several people (kg:AmbiguousCreator).</p>\n"
-        + filter_box("people")
-        + table(["name", "papers", "co-authors", "h-index", "notes"], rows, "people", "123")
-    )
-    return page("People", body, 0, "people.html")
+        cells.append([ctx.links.to(row.iri, 0), e(row.papers), e(row.coauthors), h_index, notes])
+    return table(["name", "papers", "co-authors", "h-index", "notes"], cells, "people", "123")
 
 
-def topics_page(ctx: Context) -> str:
-    rows = []
-    for topic in sorted(ctx.site.topics.values(), key=lambda t: (t.notation.casefold(), t.iri)):
-        papers = ctx.by_topic.get(topic.iri, [])
-        rows.append(
-            [
-                ctx.links.to(topic.iri, 0, topic_name(topic)),
-                f"<code>{e(topic.notation)}</code>",
-                e(len(papers)),
-                e(sum(p.has_code for p in papers)),
-                badge("ambiguous code", "ambiguous") if topic.ambiguous else "",
-            ]
-        )
-    counts = Counter({t: len(ctx.by_topic.get(t, [])) for t in ctx.site.topics})
-    bars = [
-        (ctx.site.topics[t].notation, n)
-        for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], ctx.site.topics[kv[0]].notation))
-        if n
+def topics_table(ctx: Context, rows: Sequence[TopicRow]) -> str:
+    cells = [
+        [
+            ctx.links.to(row.topic.iri, 0, topic_name(row.topic)),
+            f"<code>{e(row.topic.notation)}</code>",
+            e(row.papers),
+            e(row.with_code),
+            badge("ambiguous code", "ambiguous") if row.topic.ambiguous else "",
+        ]
+        for row in rows
     ]
-    body = (
-        '<p class="hint">arXiv categories used as paper subjects or primary categories, and the '
-        "site's ambiguous codes (kg:AmbiguousTopic) with the categories they may stand for.</p>\n"
-        + hbar_chart("papers-per-topic", "Papers per topic", bars)
-        + table(["topic", "notation", "papers", "with code", "notes"], rows, "topics", "23")
-    )
-    return page("Topics", body, 0, "topics.html")
+    return table(["topic", "notation", "papers", "with code", "notes"], cells, "topics", "23")
 
 
-def papers_page(ctx: Context) -> str:
+def topics_chart(rows: Sequence[TopicRow]) -> str:
+    bars = [
+        (row.topic.notation, row.papers)
+        for row in sorted(rows, key=lambda r: (-r.papers, r.topic.notation))
+        if row.papers
+    ]
+    return hbar_chart("papers-per-topic", "Papers per topic", bars)
+
+
+def papers_table(ctx: Context, papers: Sequence[Paper]) -> str:
     rows = [
         [
-            e(p.issued),
+            f'<span class="nowrap">{e(p.issued)}</span>',
             ctx.links.to(p.iri, 0),
             author_line(ctx, p, 0),
             " ".join(
@@ -203,9 +242,35 @@ def papers_page(ctx: Context) -> str:
             ),
             badge("code", "code") if p.has_code else "",
         ]
-        for p in sorted(ctx.site.papers.values(), key=lambda p: p.sort_key, reverse=True)
+        for p in sorted(papers, key=lambda p: p.sort_key, reverse=True)
     ]
-    body = filter_box("papers") + table(
-        ["date", "title", "authors", "topics", "code"], rows, "papers"
+    return table(["date", "title", "authors", "topics", "code"], rows, "papers")
+
+
+def list_page(section_: Section, rows_html: str, extra: str = "") -> str:
+    """A list that fits on one page: all its rows, with the filter box."""
+    body = section_.intro + extra + filter_box(section_.filter) + rows_html
+    return page(section_.title, body, 0, section_.page)
+
+
+def overview_page(section_: Section, total: int, parts_html: str, extra: str = "") -> str:
+    """A list in parts: what it holds and the list of its parts."""
+    body = (
+        section_.intro
+        + extra
+        + f'<p class="lead">{e(f"{total:,}")} {e(section_.unit[0 if total == 1 else 1])}, '
+        "in parts of at most about a megabyte each:</p>\n" + parts_html
     )
-    return page("Papers", body, 0, "papers.html")
+    return page(section_.title, body, 0, section_.page)
+
+
+def part_page(section_: Section, title: str, rows_html: str, nav: str, parts_html: str) -> str:
+    """One part of a list: links to the others, a filter over its rows, the rows."""
+    body = (
+        nav + f'<details class="parts"><summary>All parts of the list of '
+        f"{e(section_.title.lower())}</summary>\n{parts_html}</details>\n"
+        + filter_box(section_.filter)
+        + rows_html
+        + nav
+    )
+    return page(f"{section_.title}: {title}", body, 0, section_.page)

@@ -4,11 +4,11 @@ page lives, links, paper lists and author lines (pure: values -> HTML)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kg.graph.vocab import PREFIXES
-from kg.report.bib import Entry, cited, download_link, entry_block
+from kg.report.bib import Entry, download_link, entry_block
 from kg.report.data import Paper, Site, SourcePage, Topic
 from kg.report.html import (
     Links,
@@ -35,12 +35,25 @@ EVIDENCE = {
 
 @dataclass(frozen=True)
 class Context:
+    """What a page may show and link to: for a whole small site (``make_context``), or for
+    one page, holding what that page refers to (``kg.report.views``)."""
+
     site: Site
     links: Links
-    by_agent: dict[str, list[Paper]]  # each list in date order
-    by_topic: dict[str, list[Paper]]
-    by_page: dict[str, list[Paper]]  # the papers each source page lists
-    bibtex: dict[str, Entry] = field(default_factory=dict)  # paper IRI -> its BibTeX entry
+    by_agent: Mapping[str, Sequence[Paper]] = field(default_factory=dict)  # in date order
+    by_topic: Mapping[str, Sequence[Paper]] = field(default_factory=dict)
+    by_page: Mapping[str, Sequence[Paper]] = field(default_factory=dict)  # what a page lists
+    bibtex: Mapping[str, Entry] = field(default_factory=dict)  # paper IRI -> its BibTeX entry
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a page shows of a list of papers that may be long: all of them, or the newest
+    and links to the parts that hold them all (``kg.report.parts``)."""
+
+    total: int
+    papers: Sequence[Paper]  # shown on the page itself
+    parts: str = ""  # the list of parts, as HTML; "" when every paper is shown
 
 
 def topic_name(topic: Topic) -> str:
@@ -137,9 +150,24 @@ def paper_items(ctx: Context, papers: Sequence[Paper], depth: int, me: str = "")
     return '<ol class="papers" reversed>\n' + "\n".join(items) + "\n</ol>\n"
 
 
-def papers_bibtex(ctx: Context, iri: str, papers: Sequence[Paper]) -> str:
-    """A link to the ``.bib`` file of the papers a person or topic page lists."""
-    return download_link(cited(ctx.bibtex, papers), ctx.links.paths.get(iri, ""), len(papers))
+def papers_bibtex(ctx: Context, iri: str, cited_papers: int, papers: int) -> str:
+    """A link to the ``.bib`` file of the papers a person or topic page lists (``cited_papers``
+    of its ``papers`` have an entry)."""
+    return download_link(cited_papers, ctx.links.paths.get(iri, ""), papers)
+
+
+def listing_html(ctx: Context, listing: Listing, depth: int, me: str = "") -> str:
+    """The papers a page shows; when the list has parts, the newest and the parts."""
+    if not listing.parts:
+        return paper_items(ctx, listing.papers, depth, me)
+    return (
+        f'<p class="hint">The {len(listing.papers)} newest of '
+        f"{e(plural(listing.total, 'paper'))}; every paper is in one of the parts below, "
+        "by date of issue.</p>\n"
+        + paper_items(ctx, listing.papers, depth, me)
+        + "<h3>All papers, by date</h3>\n"
+        + listing.parts
+    )
 
 
 def year_columns(papers: Sequence[Paper]) -> list[int]:
@@ -153,21 +181,35 @@ class Coauthor:
     shared: int  # papers written together
 
 
-def coauthors(ctx: Context, iri: str) -> list[Coauthor]:
-    """The person's co-authors, most shared papers first, then by name."""
+def coauthors(papers: Iterable[Paper], iri: str, labels: Mapping[str, str]) -> list[Coauthor]:
+    """The co-authors of ``iri`` on ``papers``, most shared papers first, then by name."""
     counts: Counter[str] = Counter()
-    for paper in ctx.by_agent.get(iri, []):
+    for paper in papers:
         counts.update({a.agent for a in paper.authors} - {iri})
     found = [Coauthor(other, shared) for other, shared in counts.items()]
-    return sorted(found, key=lambda c: (-c.shared, ctx.links.labels.get(c.iri, ""), c.iri))
+    return sorted(found, key=lambda c: (-c.shared, labels.get(c.iri, ""), c.iri))
 
 
 # -- topic -----------------------------------------------------------------------------------
 
 
-def topic_page(ctx: Context, topic: Topic) -> str:
+@dataclass(frozen=True)
+class TopicStats:
+    """What a topic page counts over all its papers (``kg.report.views`` reads them)."""
+
+    papers: int = 0
+    with_code: int = 0
+    per_year: Sequence[tuple[int, int]] = ()  # (year, papers), every year first to last
+    authors: Sequence[tuple[str, int]] = ()  # the most active: (person IRI, papers)
+    code: Sequence[Paper] = ()  # the newest papers with code, with their repositories
+    cited: int = 0  # papers with a BibTeX entry
+
+
+MAX_AUTHORS = 15  # "most active authors" of a topic
+
+
+def topic_page(ctx: Context, topic: Topic, stats: TopicStats, listing: Listing) -> str:
     depth = 1
-    papers = ctx.by_topic.get(topic.iri, [])
     body = ""
     if topic.ambiguous:
         if topic.candidates:
@@ -196,49 +238,78 @@ def topic_page(ctx: Context, topic: Topic) -> str:
             ("Label", e(topic.label)),
             ("Broader", ctx.links.to(topic.broader, depth) if topic.broader else ""),
             ("Scheme", ctx.links.iri(topic.scheme) if topic.scheme else ""),
-            ("Papers", e(len(papers))),
-            ("With code", e(sum(p.has_code for p in papers))),
+            ("Papers", e(f"{stats.papers:,}")),
+            ("With code", e(f"{stats.with_code:,}")),
         ]
     )
-    if papers:
-        columns = year_columns(papers)
-        bars = [(str(y), sum(1 for p in papers if p.year == y)) for y in columns]
+    if stats.papers:
+        bars = [(str(y), n) for y, n in stats.per_year]
         body += section(
             "Papers per year",
             bar_chart("papers-per-year", f"Papers per year in {topic.notation}", bars),
             "per-year",
         )
-        counts: Counter[str] = Counter(
-            a for p in papers for a in dict.fromkeys(x.agent for x in p.authors)
-        )
-        top = sorted(
-            counts.items(), key=lambda kv: (-kv[1], ctx.links.labels.get(kv[0], ""), kv[0])
-        )[:15]
-        rows = [[ctx.links.to(iri, depth), e(n)] for iri, n in top]
+        rows = [[ctx.links.to(iri, depth), e(n)] for iri, n in stats.authors]
         body += section(
             "Most active authors", table(["author", "papers"], rows, numeric="1"), "authors"
         )
-        with_code = [p for p in papers if p.has_code]
         items = "".join(
             f"<li>{ctx.links.to(p.iri, depth)}"
             + "".join(f'<br><a class="repo" href="{e(r.url)}">{e(r.url)}</a>' for r in p.repos)
             + "</li>\n"
-            for p in sorted(with_code, key=lambda p: p.sort_key, reverse=True)
+            for p in sorted(stats.code, key=lambda p: p.sort_key, reverse=True)
+        )
+        more = stats.with_code - len(stats.code)
+        note = (
+            f'<p class="hint">… and {more:,} more with code, marked <em>code</em> in the '
+            "list of papers.</p>\n"
+            if more > 0
+            else ""
         )
         body += section(
-            f"Papers with code ({len(with_code)})",
-            f'<ul class="code-papers">\n{items}</ul>\n'
-            if items
-            else '<p class="empty">None.</p>\n',
+            f"Papers with code ({stats.with_code:,})",
+            (
+                f'<ul class="code-papers">\n{items}</ul>\n'
+                if items
+                else '<p class="empty">None.</p>\n'
+            )
+            + note,
             "code",
         )
         body += section(
-            f"Papers ({len(papers)}, newest first)",
-            papers_bibtex(ctx, topic.iri, papers) + paper_items(ctx, papers, depth),
+            f"Papers ({stats.papers:,}, newest first)",
+            papers_bibtex(ctx, topic.iri, stats.cited, stats.papers)
+            + listing_html(ctx, listing, depth),
             "papers",
         )
     kind = "Ambiguous topic" if topic.ambiguous else "Topic"
     return page(topic_name(topic), body, depth, "topics.html", topic.iri, kind)
+
+
+def papers_part_page(
+    ctx: Context,
+    title: str,
+    owner: str,
+    part_title: str,
+    papers: Sequence[Paper],
+    nav: str,
+    every: str,
+    depth: int,
+    current: str,
+    me: str = "",
+) -> str:
+    """One part of the papers of a person or topic (``owner``: the IRI of its page), with
+    the links to the next and previous parts (``nav``) and to all of them (``every``)."""
+    back = ctx.links.to(owner, depth)
+    body = (
+        f'<p class="subtitle">Papers of {back}, newest first: {e(part_title)} '
+        f"({e(plural(len(papers), 'paper'))}).</p>\n"
+        + nav
+        + every
+        + paper_items(ctx, papers, depth, me)
+        + nav
+    )
+    return page(f"{title}: {part_title}", body, depth, current, kind="Papers")
 
 
 # -- paper -----------------------------------------------------------------------------------
@@ -307,7 +378,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
         body += section("Abstract", f'<p class="abstract">{e(paper.abstract)}</p>\n', "abstract")
     entry = ctx.bibtex.get(paper.iri)
     if entry and paper.iri in ctx.links.paths:
-        block = entry_block(entry.text, ctx.links.paths[paper.iri], entry.citation.key)
+        block = entry_block(entry.text, ctx.links.paths[paper.iri], entry.key)
         body += section("BibTeX", block, "bibtex")
     rows = [
         [

@@ -13,32 +13,43 @@ from kg.report.html import badge, definition_list, e, page, plural, section, tab
 from kg.report.pages import (
     Coauthor,
     Context,
+    Listing,
     coauthors,
+    listing_html,
     owner_evidence,
     paper_items,
     papers_bibtex,
     source_link,
     year_columns,
 )
+from kg.report.parts import Limits
 from kg.report.svg import Node, network_svg, stacked_chart
 
-MAX_NETWORK = 40  # co-authors drawn around a person
 MAX_SERIES = 7  # topics in a stacked chart before "other"
 
 
-def person_page(ctx: Context, agent: Agent) -> str:
+def person_page(
+    ctx: Context,
+    agent: Agent,
+    papers: Sequence[Paper],
+    listing: Listing,
+    cited: int,
+    listed: Listing,
+    limits: Limits,
+) -> str:
+    """The page of a person: ``papers`` are all theirs, in date order (``listing`` says which
+    the page shows), ``listed`` the papers of their profile pages credited to others."""
     depth = 1
-    papers = ctx.by_agent.get(agent.iri, [])
-    partners = coauthors(ctx, agent.iri)
+    partners = coauthors(papers, agent.iri, ctx.links.labels)
     body = _identity_note(ctx, agent, depth)
     years = [p.year for p in papers if p.year is not None]
     body += definition_list(
         [
             ("Type", "ambiguous creator (kg:AmbiguousCreator)" if agent.ambiguous else "person"),
-            ("Papers", e(len(papers))),
-            ("With code", e(sum(p.has_code for p in papers)) if papers else ""),
+            ("Papers", e(f"{len(papers):,}")),
+            ("With code", e(f"{sum(p.has_code for p in papers):,}") if papers else ""),
             ("Years", e(f"{min(years)}–{max(years)}") if years else ""),
-            ("Co-authors", e(len(partners)) if papers else ""),
+            ("Co-authors", e(f"{len(partners):,}") if papers else ""),
             (
                 "Profile page",
                 ", ".join(
@@ -51,30 +62,37 @@ def person_page(ctx: Context, agent: Agent) -> str:
     body += metrics_section(ctx, agent, depth)
     body += changes_section(ctx, agent, depth)
     if papers:
-        body += section("Co-author network", _network(ctx, agent, partners, depth), "network")
+        network = _network(ctx, agent, papers, partners, depth, limits.network)
+        body += section("Co-author network", network, "network")
         body += section("Topics over time", _topics_over_time(ctx, papers), "topics")
         body += section(
-            f"Papers ({len(papers)}, newest first)",
-            papers_bibtex(ctx, agent.iri, papers) + paper_items(ctx, papers, depth, agent.iri),
+            f"Papers ({len(papers):,}, newest first)",
+            papers_bibtex(ctx, agent.iri, cited, len(papers))
+            + listing_html(ctx, listing, depth, agent.iri),
             "papers",
         )
-        rows = [[ctx.links.to(c.iri, depth), e(c.shared)] for c in partners]
-        body += section(
-            "Co-authors", table(["co-author", "shared papers"], rows, numeric="1"), "coauthors"
+        shown = partners[: limits.coauthors]
+        rows = [[ctx.links.to(c.iri, depth), e(c.shared)] for c in shown]
+        more = len(partners) - len(shown)
+        note = (
+            f'<p class="hint">… and {more:,} more (the {len(shown)} co-authors with most '
+            "shared papers are shown).</p>\n"
+            if more > 0
+            else ""
         )
-    credited = {p.iri for p in papers}
-    listed = [
-        p
-        for page_iri in agent.profile_pages
-        for p in ctx.by_page.get(page_iri, [])
-        if p.iri not in credited
-    ]
-    if listed:
         body += section(
-            f"Also on their profile page ({len(listed)})",
+            "Co-authors",
+            table(["co-author", "shared papers"], rows, numeric="1") + note,
+            "coauthors",
+        )
+    if listed.total:
+        more = listed.total - len(listed.papers)
+        body += section(
+            f"Also on their profile page ({listed.total:,})",
             '<p class="hint">Papers the profile page lists that the graph does not credit to '
             "this name: the printed author list stopped (et al.) or was not shown before it.</p>\n"
-            + paper_items(ctx, list({p.iri: p for p in listed}.values()), depth),
+            + paper_items(ctx, listed.papers, depth)
+            + (f'<p class="hint">… and {more:,} more.</p>\n' if more > 0 else ""),
             "listed",
         )
     return page(
@@ -125,8 +143,16 @@ def _inferred_pages(ctx: Context, agent: Agent, depth: int) -> str:
     return "<br>".join(items)
 
 
-def _network(ctx: Context, agent: Agent, partners: list[Coauthor], depth: int) -> str:
-    shown = partners[:MAX_NETWORK]
+def _network(
+    ctx: Context,
+    agent: Agent,
+    papers: Sequence[Paper],
+    partners: list[Coauthor],
+    depth: int,
+    most: int,
+) -> str:
+    """The person and their ``most`` closest co-authors; the others are counted."""
+    shown = partners[:most]
     shared = {c.iri: c.shared for c in shown}
     keys = [agent.iri, *shared]
     index = {iri: i for i, iri in enumerate(keys)}
@@ -135,14 +161,14 @@ def _network(ctx: Context, agent: Agent, partners: list[Coauthor], depth: int) -
             key=iri,
             label=ctx.links.labels.get(iri, iri),
             href=ctx.links.href(iri, depth) if iri != agent.iri else None,
-            weight=len(ctx.by_agent.get(iri, [])) if iri == agent.iri else shared[iri],
+            weight=len(papers) if iri == agent.iri else shared[iri],
             center=iri == agent.iri,
             ambiguous=bool(ctx.site.agents.get(iri) and ctx.site.agents[iri].ambiguous),
         )
         for iri in keys
     ]
     weights: Counter[tuple[int, int]] = Counter()
-    for paper in ctx.by_agent.get(agent.iri, []):
+    for paper in papers:
         members = sorted({index[a.agent] for a in paper.authors if a.agent in index})
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -150,9 +176,10 @@ def _network(ctx: Context, agent: Agent, partners: list[Coauthor], depth: int) -
     edges = [(a, b, w) for (a, b), w in sorted(weights.items())]
     note = ""
     if len(partners) > len(shown):
+        more = len(partners) - len(shown)
         note = (
-            f'<p class="hint">Showing the {len(shown)} of {len(partners)} co-authors '
-            "with most shared papers.</p>\n"
+            f'<p class="hint">The {len(shown)} co-authors with most shared papers, '
+            f"and {more:,} more not drawn (see the co-authors below).</p>\n"
         )
     title = (
         f"{agent.name} and {plural(len(shown), 'co-author')}; lines join people who share papers"
@@ -169,30 +196,33 @@ def _topics_over_time(ctx: Context, papers: Sequence[Paper]) -> str:
     totals: Counter[str] = Counter(t for p in papers for t in p.topics)
     ranked = sorted(totals, key=lambda t: (-totals[t], ctx.links.labels.get(t, t)))
     named, rest = ranked[:MAX_SERIES], set(ranked[MAX_SERIES:])
+    by_year: Counter[tuple[int | None, str]] = Counter(
+        (p.year, t) for p in papers for t in set(p.topics)
+    )
     series = []
     for topic in named:
-        counts = [sum(1 for p in papers if p.year == y and topic in p.topics) for y in columns]
+        counts = [by_year[(y, topic)] for y in columns]
         series.append(
             (ctx.site.topics[topic].notation if topic in ctx.site.topics else topic, counts)
         )
     if rest:
-        counts = [sum(1 for p in papers if p.year == y and rest & set(p.topics)) for y in columns]
-        series.append(("other", counts))
+        other: Counter[int | None] = Counter(p.year for p in papers if rest & set(p.topics))
+        series.append(("other", [other[y] for y in columns]))
     html = stacked_chart(
         "topics-over-time", "Papers per year by topic", [str(y) for y in columns], series
     )
+    per_year: dict[int | None, Counter[str]] = {}
+    for p in papers:
+        per_year.setdefault(p.year, Counter()).update(p.topics)
     rows = [
         [
             e(y),
             ", ".join(
                 f"{ctx.links.to(t, 1, cls='tag')} × {n}"
-                for t, n in sorted(
-                    Counter(t for p in papers if p.year == y for t in p.topics).items(),
-                    key=lambda kv: (-kv[1], kv[0]),
-                )
+                for t, n in sorted(per_year[y].items(), key=lambda kv: (-kv[1], kv[0]))
             ),
         ]
         for y in reversed(columns)
-        if any(p.year == y for p in papers)
+        if y in per_year
     ]
     return html + table(["year", "topics (papers)"], rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from kg.report.html import e
 
@@ -249,18 +249,25 @@ class Node:
     ambiguous: bool = False
 
 
-@cache
+FORCE_NODES = 6  # networks of up to this many nodes are laid out by forces; larger, a ring
+
+
+@lru_cache(maxsize=1024)
 def layout(
     count: int, edges: tuple[tuple[int, int, int], ...], iterations: int = 150
 ) -> tuple[tuple[float, float], ...]:
     """Positions in [-1, 1]² for nodes 0..count-1 (node 0, the centre, pinned at the origin).
 
-    Fruchterman-Reingold from a fixed start (the others evenly on a circle, in order), with
-    a linearly cooling step; no randomness, so the result depends only on the input (and
+    Small networks: Fruchterman-Reingold from a fixed start (the others evenly on a circle,
+    in order), with a linearly cooling step. Its cost grows with the square of the nodes
+    times the steps (a quarter of a second for 40 nodes in Python), so larger networks go
+    on a ring instead (``ring``). No randomness: the result depends only on the input (and
     is cached: many people share the same small network shape).
     """
     if count == 0:
         return ()
+    if count > FORCE_NODES:
+        return ring(count, edges)
     pos = [(0.0, 0.0)] + [
         (math.cos(2 * math.pi * i / (count - 1)), math.sin(2 * math.pi * i / (count - 1)))
         for i in range(count - 1)
@@ -293,6 +300,39 @@ def layout(
             x = pos[i][0] + fx / size * move
             y = pos[i][1] + fy / size * move
             pos[i] = (max(-1.0, min(1.0, x)), max(-1.0, min(1.0, y)))
+    return tuple(pos)
+
+
+def ring(count: int, edges: Sequence[tuple[int, int, int]]) -> tuple[tuple[float, float], ...]:
+    """The centre at the origin, the others on a ring around it in an order that keeps
+    people who share papers side by side: from node 1 (the closest co-author), each next
+    one is, of the unplaced nodes linked to one already placed, the one sharing most papers
+    with the last placed, then with all placed (ties: the lower number, the closer
+    co-author); a node linked to none starts a new group. On a large ring every other node
+    sits a little inside, so neighbouring labels do not collide. Quadratic in the nodes:
+    for 40 nodes about a millisecond."""
+    links: dict[int, dict[int, int]] = {i: {} for i in range(1, count)}
+    for a, b, w in edges:
+        if a and b and a != b:
+            links[a][b] = links[a].get(b, 0) + w
+            links[b][a] = links[b].get(a, 0) + w
+    order = [1]
+    left = set(range(2, count))
+    pull = dict(links[1])  # unplaced node -> papers it shares with the placed ones
+    while left:
+        last = links[order[-1]]
+        linked = [j for j in left if pull.get(j)]
+        best = min(linked or left, key=lambda j: (-last.get(j, 0), -pull.get(j, 0), j))
+        order.append(best)
+        left.remove(best)
+        for other, w in links[best].items():
+            pull[other] = pull.get(other, 0) + w
+    pos = [(0.0, 0.0)] * count
+    others = count - 1
+    for place, node in enumerate(order):
+        angle = -math.pi / 2 + 2 * math.pi * place / others
+        radius = 0.82 if place % 2 and others >= 16 else 1.0
+        pos[node] = (radius * math.cos(angle), radius * math.sin(angle))
     return tuple(pos)
 
 

@@ -1,5 +1,6 @@
 """Fixtures of the report's tests: the seeds built once, and their report; the same for
-tests/cases/captures (two captures of one profile, issue 16)."""
+tests/cases/captures (two captures of one profile, issue 16); a generated corpus reported
+with small parts forced (issue 21)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ from pathlib import Path
 
 import pytest
 from htmlpage import Page, html_files, parse
-from kgtest import run
+from kgtest import build, load_generator, run
+
+from kg.report.parts import Limits
+from kg.report.site import write_report
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 CAPTURES = ROOT / "tests" / "cases" / "captures"
+# parts a few kilobytes long, and few co-authors drawn: a small corpus shows what a large one does
+SMALL = Limits(part_bytes=6_000, inline=5, coauthors=3, network=4, code_papers=3, listed=5)
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +56,20 @@ def captured_site(captured: Path) -> Path:
     code, _, stderr = run("report", "--out", str(captured), "-q")
     assert code == 0, stderr
     return captured / "report"
+
+
+@pytest.fixture(scope="session")
+def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated corpus of 600 papers, built."""
+    generate = load_generator()
+    pages = tmp_path_factory.mktemp("pages")
+    generate.generate(generate.Knobs(papers=600, seed=5), pages, truth=False)
+    return build(pages, tmp_path_factory.mktemp("generated"), "-q")
+
+
+@pytest.fixture(scope="session")
+def small_parts(generated_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Its report with parts forced small (``SMALL``)."""
+    folder = tmp_path_factory.mktemp("small-parts") / "report"
+    write_report(generated_out, folder, limits=SMALL)
+    return folder

@@ -146,7 +146,7 @@ def test_a_nasty_title_survives_html_and_bibtex() -> None:
         year_inferred=False,
         category="cs.CL",
     )
-    entry = Entry(citation, "".join(bibtex_chunks([citation])))
+    entry = Entry(citation.key, "".join(bibtex_chunks([citation])))
     site = Site(None, {paper.iri: paper}, {}, {}, {})
     page = paper_page(make_context(site, {}, {paper.iri: entry}), paper)
     block = section(page, "bibtex")
@@ -164,4 +164,4 @@ def test_a_nasty_title_survives_html_and_bibtex() -> None:
     assert parsed.key == "x2025a" and parsed["title"] == protected_title(NASTY)
     files = bib_files({paper.iri: entry}, {paper.iri: "papers/0123456789ab.html"}, {})
     assert files == {"papers/0123456789ab.bib": entry.text}
-    assert download_link([], "people/x.html", 3) == ""
+    assert download_link(0, "people/x.html", 3) == ""

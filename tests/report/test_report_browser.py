@@ -179,3 +179,40 @@ def test_browser_copies_a_paper_bibtex(chromium: str, site: Path, tmp_path: Path
     if state.group(1) == "selected":
         selected = re.search(r'<body data-selection="([^"]*)"', visit.dom)
         assert selected and html.unescape(selected.group(1)).strip() == entry
+
+
+FOLLOW_NEXT = """<script>
+window.addEventListener("load", function () {
+  document.querySelector('a[rel="next"]').click();
+});
+</script>
+</body>"""
+
+
+def test_browser_opens_a_part_of_a_long_list_and_follows_next(
+    chromium: str, small_parts: Path, tmp_path: Path
+) -> None:
+    """Issue 21: a part of the list of papers opens from file:// with its script and its
+    links to the other parts; a click on its next link opens the next part. The click comes
+    from a script added to a copy of the part."""
+    overview = (small_parts / "papers.html").read_text(encoding="utf-8")
+    first, second = re.findall(r'<a href="(papers-[^"]+\.html)"', overview)[:2]
+    visit = browse(chromium, tmp_path / "profile", (small_parts / first).as_uri(), "--dump-dom")
+    assert not visit.console, visit.console
+    assert 'data-js="ready"' in visit.dom and f'<a rel="next" href="{second}">' in visit.dom
+    assert visit.dom.count("<tr>") > 2
+    copy = tmp_path / "site"
+    shutil.copytree(small_parts, copy)
+    part = copy / first
+    part.write_text(
+        part.read_text(encoding="utf-8").replace("</body>", FOLLOW_NEXT), encoding="utf-8"
+    )
+    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+    visit = browse(
+        chromium, tmp_path / "profile", part.as_uri(), "--dump-dom", "--virtual-time-budget=5000"
+    )
+    assert not visit.console, visit.console
+    title = re.search(r"<h1>([^<]+)</h1>", visit.dom)
+    expected = re.search(r"<h1>([^<]+)</h1>", (small_parts / second).read_text(encoding="utf-8"))
+    assert title and expected and title.group(1) == expected.group(1), "next was not followed"
+    assert f'<a rel="prev" href="{first}">' in visit.dom

@@ -1,0 +1,323 @@
+"""The entity pages of ``kg report`` read from the catalogue one at a time (issue #21): each
+paper, person and topic page gets a ``Context`` holding only what it shows and links to,
+and is handed to its renderer; the files come out one by one, to be written as they come.
+
+Papers are read in one ordered pass over the catalogue, their many-valued facts merged in
+from cursors in the same order; a person's page reads their papers (at most a few thousand
+for the most prolific of 100 k papers); a topic's page counts over its papers in SQL and
+reads only the papers it shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.report.bib import Entry, bib_path
+from kg.report.catalogue import (
+    LIGHT_COLUMNS,
+    Catalogue,
+    P,
+    Refs,
+    Small,
+    date_keys,
+    grouped,
+)
+from kg.report.data import (
+    Agent,
+    Authorship,
+    Listing,
+    Organisation,
+    Paper,
+    Repository,
+    Site,
+)
+from kg.report.html import Links
+from kg.report.pages import (
+    Context,
+    paper_page,
+    papers_part_page,
+    topic_name,
+)
+from kg.report.parts import (
+    PAPER_ROW_BYTES,
+    Group,
+    Limits,
+    Part,
+    date_name,
+    date_short,
+    date_title,
+    pager,
+    parts_list,
+    plan,
+)
+
+File = tuple[str, "str | Iterator[str]"]  # (path from the site root, text or its chunks)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every page may refer to (all small), and how much a page shows."""
+
+    small: Small
+    prefixes: dict[str, str]
+    limits: Limits = field(default_factory=Limits)
+    labels: dict[str, str] = field(default_factory=dict)  # topics and concepts
+    profiles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # person -> pages
+    inferred: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, small: Small, prefixes: dict[str, str], limits: Limits) -> Shared:
+        labels = dict(small.concept_labels)
+        labels.update({iri: topic_name(t) for iri, t in small.topics.items()})
+        profiles: dict[str, list[str]] = {}
+        inferred: dict[str, list[str]] = {}
+        for page in small.pages.values():
+            if page.primary_topic:
+                profiles.setdefault(page.primary_topic, []).append(page.iri)
+            if page.inferred_owner:
+                inferred.setdefault(page.inferred_owner, []).append(page.iri)
+        return cls(
+            small,
+            prefixes,
+            limits,
+            labels,
+            {k: tuple(sorted(v)) for k, v in profiles.items()},
+            {k: tuple(sorted(v)) for k, v in inferred.items()},
+        )
+
+    def context(
+        self,
+        paths: dict[str, str],
+        labels: dict[str, str],
+        agents: dict[str, Agent],
+        by_page: dict[str, list[Paper]] | None = None,
+        bibtex: dict[str, Entry] | None = None,
+    ) -> Context:
+        """A page's context: ``paths``, ``labels`` and ``agents`` of what it refers to, over
+        the topics and concepts every page may refer to."""
+        small = self.small
+        site = Site(small.dataset, {}, agents, small.topics, small.pages, small.concept_labels)
+        # merged, not chained: a ChainMap lookup costs a Python call; a copy of the few
+        # hundred topics, a few microseconds
+        links = Links({**small.topic_paths, **paths}, self.prefixes, {**self.labels, **labels})
+        return Context(site, links, by_page=by_page or {}, bibtex=bibtex or {})
+
+
+# -- papers ---------------------------------------------------------------------------------
+
+
+def paper_files(cat: Catalogue, shared: Shared) -> Iterator[File]:
+    """Each paper's page, and its ``.bib`` beside it when the exporter cites it."""
+    pages = shared.small.pages
+    evidence = grouped(cat.rows(f"SELECT s, o FROM fact WHERE p = {P['evidence']} ORDER BY s, o"))
+    urls = grouped(cat.rows(f"SELECT s, o FROM fact WHERE p = {P['url']} ORDER BY s, o"))
+    repos = grouped(
+        cat.rows(
+            f"""SELECT DISTINCT r.s, r.o, COALESCE(u.o, r.o) FROM fact r
+            LEFT JOIN fact u ON u.p = {P["repo_url"]} AND u.s = r.o
+            WHERE r.p = {P["repo"]} ORDER BY r.s"""
+        )
+    )
+    orgs = grouped(
+        cat.rows(
+            f"""SELECT f.s, f.o, COALESCE(
+              (SELECT MIN(o) FROM fact WHERE p = {P["org_name"]} AND s = f.o),
+              (SELECT MIN(o) FROM fact WHERE p = {P["notation"]} AND s = f.o), f.o)
+            FROM fact f WHERE f.p = {P["org"]} ORDER BY f.s"""
+        )
+    )
+    listings = grouped(
+        cat.rows(
+            "SELECT paper, iri, on_page, line, form, category, date, flag, score, count "
+            "FROM listing ORDER BY paper"
+        )
+    )
+    entries = grouped(cat.rows("SELECT paper, key, entry FROM bib ORDER BY paper"))
+    found = cat.rows(
+        "SELECT p.iri, p.path, p.title, COALESCE(a.text, ''), p.issued, p.inferred, "
+        "p.complete, p.shown, p.has_code, p.first_seen, p.last_seen, p.authors, p.topics, "
+        "p.label FROM paper p LEFT JOIN abstract a ON a.iri = p.iri ORDER BY p.iri"
+    )
+    for row in found:
+        iri, path, title, abstract, issued, inferred, complete, shown, code = row[:9]
+        first, last, authors, topics, label = row[9:]
+        written = json.loads(authors)
+        seen = []
+        for _, x, page_iri, line, form, category, date, flag, score, count in listings.take(iri):
+            source = pages.get(page_iri or "")
+            seen.append(
+                Listing(
+                    iri=x,
+                    paper=iri,
+                    page=page_iri or "",
+                    file=source.file if source else (page_iri or "").rsplit("/", 1)[-1],
+                    line=line or 0,
+                    form=form or "",
+                    category=category or "",
+                    date=date or "",
+                    code_flag=None if flag is None else flag in ("true", "1"),
+                    score=score,
+                    author_count=_int(count),
+                    captured=source.captured if source else "",
+                )
+            )
+        paper = Paper(
+            iri=iri,
+            title=title,
+            abstract=abstract,
+            issued=issued,
+            year_inferred=bool(inferred),
+            complete=bool(complete),
+            shown=shown,
+            has_code=bool(code),
+            evidence=tuple(o for _, o in evidence.take(iri)),
+            authors=tuple(Authorship(a[0], a[1], a[2]) for a in written),
+            topics=tuple(json.loads(topics)),
+            repos=tuple(sorted({Repository(r, u) for _, r, u in repos.take(iri)})),
+            orgs=tuple(sorted({Organisation(o, n) for _, o, n in orgs.take(iri)})),
+            urls=tuple(o for _, o in urls.take(iri)),
+            listings=tuple(sorted(seen, key=lambda x: (x.file, x.line, x.iri))),
+            first_seen=first,
+            last_seen=last,
+        )
+        paths, labels, agents = {iri: path}, {iri: label}, {}
+        for _, agent, _, name, where, ambiguous in written:
+            paths[agent], labels[agent] = where, name
+            agents[agent] = Agent(iri=agent, name=name, ambiguous=bool(ambiguous))
+        bibtex = {}
+        for _, key, text in entries.take(iri):
+            bibtex[iri] = Entry(key, text)
+        ctx = shared.context(paths, labels, agents, bibtex=bibtex)
+        yield path, paper_page(ctx, paper)
+        if bibtex:
+            yield bib_path(path), bibtex[iri].text
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+# -- lists of papers ------------------------------------------------------------------------
+
+ORDER = "p.k1 DESC, p.k2 DESC, p.k3 DESC, p.issued DESC, p.sort_label DESC, p.iri DESC"
+
+
+class PaperList:
+    """The papers matching a condition on ``paper p``, newest first, read part by part."""
+
+    def __init__(self, cat: Catalogue, where: str = "1", params: Sequence[Any] = ()) -> None:
+        self.cat, self.where, self.params = cat, where, tuple(params)
+
+    def groups(self) -> list[Group]:
+        return [
+            Group((k1, k2, k3), n, weight)
+            for k1, k2, k3, n, weight in self.cat.rows(
+                f"""SELECT p.k1, p.k2, p.k3, COUNT(*), SUM(p.weight) FROM paper p
+                WHERE {self.where} GROUP BY p.k1, p.k2, p.k3
+                ORDER BY p.k1 DESC, p.k2 DESC, p.k3 DESC""",
+                self.params,
+            )
+        ]
+
+    def rows(self, part: Part) -> list[Any]:
+        """The rows (``LIGHT_COLUMNS``) of one part."""
+        keys, values = part_condition(part, [f"p.k{i + 1}" for i in range(3)])
+        return self.cat.db.execute(
+            f"SELECT {LIGHT_COLUMNS} FROM paper p WHERE {self.where} {keys} ORDER BY {ORDER} "
+            "LIMIT ? OFFSET ?",
+            (*self.params, *values, part.rows, part.offset),
+        ).fetchall()
+
+    def part(self, part: Part) -> tuple[list[Paper], Refs]:
+        refs = Refs()
+        return refs.papers(self.rows(part)), refs
+
+
+def part_condition(part: Part, columns: Sequence[str]) -> tuple[str, list[str]]:
+    """SQL (``AND ...``) selecting the rows of a part by its keys (``columns``: the SQL of
+    each level's key), and its parameters."""
+    depth = len(part.keys)
+    if not depth:
+        return "", []
+    sql = [f"AND {columns[i]} = ?" for i in range(depth - 1)]
+    sql.append(f"AND {columns[depth - 1]} BETWEEN ? AND ?")
+    return " ".join(sql), [*part.keys, part.until]
+
+
+def plan_papers(groups: Sequence[Group], limits: Limits) -> list[Part]:
+    return plan(groups, max(1, limits.part_bytes // PAPER_ROW_BYTES), descending=True)
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers in the order of the lists (as ``ORDER``): by year, month and day, then by
+    date, label and IRI, newest first."""
+    return sorted(papers, key=lambda p: (date_keys(p.issued), p.sort_key), reverse=True)
+
+
+def in_memory_groups(papers: Sequence[Paper]) -> list[Group]:
+    """The groups of papers sorted by ``newest_first``."""
+    found: dict[tuple[str, ...], list[int]] = {}
+    for p in papers:
+        counts = found.setdefault(date_keys(p.issued), [0, 0])
+        counts[0] += 1
+        counts[1] += 2 + len(p.authors)
+    return [Group(keys, n, weight) for keys, (n, weight) in found.items()]
+
+
+def part_of(papers: Sequence[Paper], part: Part) -> list[Paper]:
+    """The papers of one part of a list sorted by ``newest_first``."""
+    if part.whole:
+        return list(papers)
+    members = [p for p in papers if part.holds(date_keys(p.issued))]
+    return members[part.offset : part.offset + part.rows]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The person or topic whose papers a list holds, and its page."""
+
+    iri: str
+    name: str
+    path: str  # from the site root
+    section: str  # the list it belongs to: people.html, topics.html
+    me: str = ""  # a person's IRI: their name is marked in the author lines
+
+
+def paper_parts(
+    shared: Shared,
+    owner: Owner,
+    parts: list[Part],
+    part: Callable[[Part], tuple[list[Paper], Refs]],
+) -> tuple[str, Iterator[File]]:
+    """The list of parts for ``owner``'s page, and the pages of its parts, beside that page
+    (``people/x.html`` -> ``people/x/papers-2024.html``); ``part`` reads one."""
+    folder = owner.path.removesuffix(".html")
+    stem = folder.rsplit("/", 1)[-1]
+
+    def href(part: Part) -> str:
+        return f"papers-{date_name(part)}.html"
+
+    def files() -> Iterator[File]:
+        for index, each in enumerate(parts):
+            papers, refs = part(each)
+            refs.add(owner.iri, owner.path, owner.name)
+            ctx = shared.context(refs.paths, refs.labels, refs.agents)
+            nav = pager(parts, index, href, date_title)
+            every = (
+                '<details class="parts"><summary>All parts</summary>\n'
+                + parts_list(parts, href, date_short, index)
+                + "</details>\n"
+            )
+            title = date_title(each)
+            html = papers_part_page(
+                ctx, owner.name, owner.iri, title, papers, nav, every, 2, owner.section, owner.me
+            )
+            yield f"{folder}/{href(each)}", html
+
+    return parts_list(parts, lambda part: f"{stem}/{href(part)}", date_short), files()
