@@ -263,11 +263,12 @@ def run_size(args: argparse.Namespace, papers: int) -> dict[str, Any]:
         result["report"]["ratio_to_build"] = round(result["report"]["wall"] / build_wall, 2)
     result["site"] = site_figures(site)
     result["browser"] = browser_figures(site, work)
-    before = inodes(site)
-    result["again"] = measured(report, env, work)
-    after = inodes(site)
-    result["again"]["rewritten"] = sum(1 for k, v in after.items() if before.get(k) != v)
-    result["again"]["files"] = len(after)
+    if not args.no_again:
+        before = inodes(site)
+        result["again"] = measured(report, env, work)
+        after = inodes(site)
+        result["again"]["rewritten"] = sum(1 for k, v in after.items() if before.get(k) != v)
+        result["again"]["files"] = len(after)
     print(json.dumps(result, indent=1), file=sys.stderr)
     if not args.keep_site:
         shutil.rmtree(site, ignore_errors=True)
@@ -369,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--kg", type=Path, help="a folder holding another kg package to run")
     parser.add_argument("--label", default="after", help="names the code measured: before ...")
     parser.add_argument("--keep-site", action="store_true")
+    parser.add_argument("--no-again", action="store_true", help="skip the second report")
     parser.add_argument("--render-only", action="store_true")
     args = parser.parse_args(argv)
     if not args.render_only:

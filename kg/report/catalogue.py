@@ -28,7 +28,7 @@ from typing import Any
 from kg.cite.keys import ascii_word
 from kg.graph.vocab import PREFIXES
 from kg.progress import Step
-from kg.report.data import Agent, Authorship, Dataset, Metrics, Paper, SourcePage, Topic
+from kg.report.data import Dataset, Metrics, Paper, SourcePage, Topic
 from kg.report.html import short_hash, slug_for
 
 RDF = PREFIXES["rdf"]
@@ -98,7 +98,8 @@ class Small:
 class Catalogue:
     """A SQLite database in ``path`` (a file the caller removes), read with ``rows``."""
 
-    def __init__(self, path: Path, cache_mib: int = 64) -> None:
+    def __init__(self, path: Path, cache_mib: int = 16) -> None:
+        self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         # a private, throw-away file: no journal, no syncs, one lock for the whole run; the
         # page cache is fixed (mapping the file would make the memory grow with it)
@@ -113,8 +114,16 @@ class Catalogue:
         ):
             self.db.execute(f"PRAGMA {pragma}")
 
+    def cache(self, mib: int) -> None:
+        """Let SQLite keep up to ``mib`` MiB of pages in memory (its sorts use as much)."""
+        self.db.execute(f"PRAGMA cache_size = -{mib * 1024}")
+
     def close(self) -> None:
         self.db.close()
+
+    def reopen(self, cache_mib: int) -> None:
+        """A new connection (after ``close``: while the catalogue was read elsewhere)."""
+        self.__init__(self.path, cache_mib)  # type: ignore[misc]
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[Any]:
         return iter(self.db.execute(sql, params))
@@ -361,52 +370,3 @@ class _grouped:  # noqa: N801  (a cursor helper used like a function)
 
 
 grouped = _grouped
-
-
-# -- reading back ---------------------------------------------------------------------------
-
-
-# the columns ``Refs.papers`` reads, of the table ``paper`` as ``p``
-LIGHT_COLUMNS = (
-    "p.iri, p.title, p.head, p.issued, p.has_code, p.complete, p.authors, p.topics, p.path, p.label"
-)
-
-
-class Refs:
-    """What a page links to, gathered as the papers it lists are read: the paths and labels
-    of the papers and their authors, and the authors (name, ambiguity)."""
-
-    def __init__(self) -> None:
-        self.paths: dict[str, str] = {}
-        self.labels: dict[str, str] = {}
-        self.agents: dict[str, Agent] = {}
-
-    def papers(self, rows: Iterable[Sequence[Any]]) -> list[Paper]:
-        """Papers as the lists show them, from rows of ``LIGHT_COLUMNS`` (the abstract only
-        as far as a label needs), each JSON column read once."""
-        found = []
-        paths, labels, agents = self.paths, self.labels, self.agents
-        for iri, title, head, issued, has_code, complete, authors, topics, path, label in rows:
-            paths[iri], labels[iri] = path, label
-            written = []
-            for ordinal, agent, printed, name, where, ambiguous in json.loads(authors):
-                written.append(Authorship(ordinal, agent, printed))
-                if agent not in agents:
-                    paths[agent], labels[agent] = where, name
-                    agents[agent] = Agent(iri=agent, name=name, ambiguous=bool(ambiguous))
-            found.append(
-                Paper(
-                    iri=iri,
-                    title=title,
-                    abstract=head,
-                    issued=issued,
-                    has_code=bool(has_code),
-                    complete=bool(complete),
-                    authors=tuple(written),
-                    topics=tuple(json.loads(topics)),
-                )
-            )
-        return found
-
-    def add(self, iri: str, path: str, label: str) -> None:
-        self.paths[iri], self.labels[iri] = path, label

@@ -14,18 +14,22 @@ from dataclasses import replace
 from functools import partial
 
 from kg.report.bib import bib_path
-from kg.report.catalogue import LIGHT_COLUMNS, Catalogue, P, Refs
+from kg.report.catalogue import Catalogue, P
 from kg.report.data import Agent, Paper, Repository
 from kg.report.pages import MAX_AUTHORS, TopicStats, topic_name, topic_page
 from kg.report.pages import Listing as Shown
 from kg.report.parts import Part
 from kg.report.person import person_page
 from kg.report.views import (
+    LIGHT_COLUMNS,
     File,
     Owner,
     PaperList,
+    Refs,
+    Shard,
     Shared,
     in_memory_groups,
+    in_shard,
     newest_first,
     paper_parts,
     part_of,
@@ -38,14 +42,22 @@ BY_AUTHOR = "authorship WHERE agent = ?"
 BY_TOPIC = "paper_topic WHERE topic = ?"
 
 
-def person_files(cat: Catalogue, shared: Shared) -> Iterator[File]:
-    """Each person's page, the parts of their papers and the ``.bib`` of their papers; the
-    counts of the list of people go to the table ``agent_stats`` on the way."""
+def person_files(
+    cat: Catalogue,
+    shared: Shared,
+    shard: Shard = (None, None),
+    stats: list[tuple[str, int, int]] | None = None,
+) -> Iterator[File]:
+    """Each person's page, the parts of their papers and the ``.bib`` of their papers (the
+    people whose IRI is in ``shard``, all by default); what the list of people counts of
+    each goes to ``stats`` (agent, papers, co-authors), or else to the table
+    ``agent_stats``."""
     small, limits = shared.small, shared.limits
-    cat.db.execute("DROP TABLE IF EXISTS agent_stats")
-    cat.db.execute(STATS)
-    stats: list[tuple[str, int, int]] = []
-    everyone = cat.rows("SELECT iri, name, ambiguous, path FROM agent ORDER BY iri")
+    counted: list[tuple[str, int, int]] = [] if stats is None else stats
+    where, params = in_shard(shard, "iri")
+    everyone = cat.rows(
+        f"SELECT iri, name, ambiguous, path FROM agent WHERE 1 {where} ORDER BY iri", params
+    )
     for iri, name, ambiguous, path in everyone:
         refs = Refs()
         papers = newest_first(refs.papers(_papers(cat, BY_AUTHOR, iri)))
@@ -69,7 +81,7 @@ def person_files(cat: Catalogue, shared: Shared) -> Iterator[File]:
             _refer(cat, other, refs)
         ctx = shared.context(refs.paths, refs.labels, refs.agents, by_page)
         owner = Owner(iri, name, path, "people.html", iri)
-        parts = plan_papers(in_memory_groups(papers), limits)
+        parts = plan_papers(in_memory_groups(papers), limits, own=True)
         part_files: Iterable[File] = ()
         if len(parts) == 1 and parts[0].whole:
             shown = Shown(len(papers), papers)
@@ -86,14 +98,19 @@ def person_files(cat: Catalogue, shared: Shared) -> Iterator[File]:
         cited = _cited(cat, BY_AUTHOR, iri)
         oldest_first = papers[::-1]
         partners = {a.agent for p in papers for a in p.authors} - {iri}
-        stats.append((iri, len(papers), len(partners)))
-        if len(stats) >= 5_000:
-            cat.db.executemany("INSERT INTO agent_stats VALUES (?, ?, ?)", stats)
-            stats = []
+        counted.append((iri, len(papers), len(partners)))
         yield path, person_page(ctx, agent, oldest_first, shown, cited, listed, limits)
         yield from part_files
         if cited:
             yield bib_path(path), _bib(cat, BY_AUTHOR, iri)
+    if stats is None:
+        save_stats(cat, counted)
+
+
+def save_stats(cat: Catalogue, stats: list[tuple[str, int, int]]) -> None:
+    """The counts of the list of people, into the table ``agent_stats`` (made anew)."""
+    cat.db.execute("DROP TABLE IF EXISTS agent_stats")
+    cat.db.execute(STATS)
     cat.db.executemany("INSERT INTO agent_stats VALUES (?, ?, ?)", stats)
 
 
@@ -177,7 +194,7 @@ def topic_files(cat: Catalogue, shared: Shared) -> Iterator[File]:
             )
         ]
         papers = PaperList(cat, where, (iri,))
-        parts = plan_papers(papers.groups(), limits)
+        parts = plan_papers(papers.groups(), limits, own=True)
         owner = Owner(iri, topic_name(topic), path, "topics.html")
         part_files: Iterable[File] = ()
         if len(parts) == 1 and parts[0].whole:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -18,6 +19,7 @@ from rdflib import Graph
 
 from kg.errors import KgError, StoreError, UsageError
 from kg.graph.layout import Graph as StoreGraph
+from kg.heap import release_freed_memory
 from kg.progress import Step
 from kg.report.docs import TurtleFile
 from kg.report.gallery import MAX_ROWS, Cell, Finding, QueryRun, Validation
@@ -138,30 +140,43 @@ def run_gallery(
 ) -> list[QueryRun]:
     """Every saved query in ``queries_dir`` run on the store with its default parameters; a
     query that needs a value is listed, not run."""
+    return run_each(lambda: nullcontext(store), queries_dir, step)
+
+
+def run_each(
+    opened: Callable[[], AbstractContextManager[StoreGraph]],
+    queries_dir: Path = QUERIES_DIR,
+    step: Step | None = None,
+) -> list[QueryRun]:
+    """``run_gallery`` with the store ``opened`` for each query and closed after it: the
+    store's caches grow with the indexes a query reads, so the report holds those of one
+    query at a time, not of all of them."""
     runs = []
     for saved in library(queries_dir):
         if step:
-            step.advance(1)
             step.detail(saved.name)
-        query = QueryRun(saved.name, saved.text, saved.title, saved.question, saved.description)
-        needs = tuple(p.name for p in saved.parameters if p.default is None)
-        if needs:
-            runs.append(replace(query, needs=needs))
-            continue
-        try:
-            bindings = bind(saved, [])
-            query = replace(
-                query, parameters=tuple((k, _term_text(v)) for k, v in bindings.items())
-            )
-            if saved.form == "SELECT":
-                runs.append(_run_select(store, saved, bindings, query))
-                continue
-            results = run_local(store, saved, bindings)
-        except KgError as exc:
-            runs.append(replace(query, error=exc.message))
-            continue
-        runs.append(_with_results(query, results))
+        with opened() as store:
+            runs.append(run_one(store, saved))
+        release_freed_memory()
+        if step:
+            step.advance(1)
     return runs
+
+
+def run_one(store: StoreGraph, saved: SavedQuery) -> QueryRun:
+    """One saved query run with its default parameters (listed only if it needs a value)."""
+    query = QueryRun(saved.name, saved.text, saved.title, saved.question, saved.description)
+    needs = tuple(p.name for p in saved.parameters if p.default is None)
+    if needs:
+        return replace(query, needs=needs)
+    try:
+        bindings = bind(saved, [])
+        query = replace(query, parameters=tuple((k, _term_text(v)) for k, v in bindings.items()))
+        if saved.form == "SELECT":
+            return _run_select(store, saved, bindings, query)
+        return _with_results(query, run_local(store, saved, bindings))
+    except KgError as exc:
+        return replace(query, error=exc.message)
 
 
 def _run_select(

@@ -33,11 +33,12 @@ class Limits:
     """How much one page shows: a setting, so tests can force small parts."""
 
     part_bytes: int = 600_000  # the rows of one part of a list: about this many bytes
+    page_bytes: int = 300_000  # a person's or topic's papers on its own page, at most
     inline: int = 50  # papers shown on a person or topic page whose list has parts
     coauthors: int = 100  # rows of a person's co-author table
     network: int = 40  # co-authors drawn around a person
     code_papers: int = 100  # papers with code listed on a topic page
-    listed: int = 500  # papers of "also on their profile page"
+    listed: int = 200  # papers of "also on their profile page"
 
 
 PAPER_ROW_BYTES = 150  # per unit of a paper row's weight (2 + its authors)
@@ -85,11 +86,13 @@ class Part:
         return keys[: depth - 1] == self.keys[:-1] and self.keys[-1] <= here <= self.until
 
 
-def plan(groups: Sequence[Group], budget: int, descending: bool = False) -> list[Part]:
+def plan(
+    groups: Sequence[Group], budget: int, descending: bool = False, whole: int | None = None
+) -> list[Part]:
     """The parts of a list, in its order (``descending``: the list shows its keys from the
-    greatest): one part for the whole list when it fits."""
+    greatest): one part for the whole list when it fits ``whole`` (default: the budget)."""
     rows = sum(g.rows for g in groups)
-    if sum(g.weight for g in groups) <= budget or not groups:
+    if sum(g.weight for g in groups) <= (budget if whole is None else whole) or not groups:
         return [Part((), rows)]
     parts = _cut(sorted(groups, key=lambda g: g.keys), budget, 0, descending)
     return parts[::-1] if descending else parts

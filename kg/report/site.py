@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from kg.errors import UsageError
@@ -32,7 +33,7 @@ from kg.publish import resolved_target, staging_beside
 from kg.report.catalogue import SCANS, Catalogue, Small, derive, fill
 from kg.report.citations import cite
 from kg.report.docs import TurtleFile, ontology_page, shapes_page
-from kg.report.entities import person_files, topic_files
+from kg.report.entities import topic_files
 from kg.report.from_store import load_small
 from kg.report.gallery import QueryRun, Validation, gallery_page, validation_html
 from kg.report.html import ASSETS, Links, page
@@ -41,6 +42,7 @@ from kg.report.inputs import (
     read_ontology,
     read_shapes,
     read_validation,
+    run_each,
     run_gallery,
     summarise_validation,
 )
@@ -49,12 +51,16 @@ from kg.report.output import SiteWriter, publishing
 from kg.report.pages import Context
 from kg.report.parts import Limits
 from kg.report.search import search_files
-from kg.report.views import Shared, paper_files
+from kg.report.views import Shared
+from kg.report.workers import write_pages
 from kg.resources import QUERIES_DIR, REPORT_ASSETS_DIR
 from kg.sparql.saved import library
 from kg.store.embedded import open_store, store_path
 
 ASSETS_DIR = REPORT_ASSETS_DIR
+# SQLite's page cache once the store is closed (while it is open, the catalogue's default:
+# the store's own caches grow with it)
+CACHE_MIB = 64
 GENERATOR_MARK = '<meta name="generator" content="kg report">'
 __all__ = [  # what other modules and the tests import from here
     "publish_folder",
@@ -113,31 +119,31 @@ def render_report(
 
     def write(files: Iterable[tuple[str, str | bytes | Iterator[str]]], step: Step) -> None:
         for path, data in files:
-            if isinstance(data, str | bytes):
-                writer.write(path, data)
-            else:
-                writer.write_chunks(path, data)
-            step.advance(1)
+            writer.write_file(path, data)
 
     with staging_beside(beside) as work:
         cat = Catalogue(work / "catalogue.sqlite")
         try:
             small, runs = _read_store(out_dir, cat, write, progress)
             release_freed_memory()  # what the store and its queries held, for the pages
+            cat.cache(CACHE_MIB)
             people, papers = counts(cat)
             shared = Shared.of(small, prefixes_for(small), limits)
             with stage(progress, f"citing {papers:,} papers", papers, "papers") as step:
                 cited = cite(cat, small, step)
                 step.done(f"cited {cited:,} papers")
             with stage(progress, f"writing {papers:,} paper pages", papers, "papers") as step:
-                write(paper_files(cat, shared), step)
+                write_pages("papers", cat, shared, writer, step, CACHE_MIB)
                 step.done(f"wrote {papers:,} paper pages")
             with stage(progress, f"writing {people:,} person pages", people, "people") as step:
-                write(person_files(cat, shared), step)
+                write_pages("people", cat, shared, writer, step, CACHE_MIB)
                 step.done(f"wrote {people:,} person pages")
             topics = len(small.topics)
             with stage(progress, f"writing {topics:,} topic pages", topics, "topics") as step:
-                write(topic_files(cat, shared), step)
+                pages = set(small.topic_paths.values())
+                for path, data in topic_files(cat, shared):
+                    writer.write_file(path, data)
+                    step.advance(int(path in pages))
                 step.done(f"wrote {topics:,} topic pages")
             with stage(progress, "writing the lists and the reference pages") as step:
                 write(people_files(cat, shared), step)
@@ -174,19 +180,21 @@ def _read_store(
     write: Callable[[Iterable[tuple[str, bytes]], Step], None],
     progress: Progress | None,
 ) -> tuple[Small, list[QueryRun]]:
-    """Everything the report reads from the store, which is closed when this returns (its
-    caches grow with it): the saved queries run (first: what they hold is freed before the
-    store is read), the catalogue filled, and the search index written."""
-    with open_store(store_path(out_dir)) as store:
-        saved = len(library(QUERIES_DIR))
-        with stage(progress, f"running {saved} saved queries", saved, "queries") as step:
-            runs = run_gallery(store, step=step)
+    """Everything the report reads from the store: the catalogue filled, then the search
+    index written, each saved query run: each with the store opened for it and closed
+    after: its caches grow with the store and with the indexes read, so each part holds
+    only its own (and what they held is handed back to the system before the pages)."""
+    path = store_path(out_dir)
+    with open_store(path) as store:
         with stage(progress, "reading the store", SCANS, "properties") as step:
             fill(cat, store, step)
             small = load_small(store, cat)
             derive(cat)
             people, papers = counts(cat)
             step.done(f"read {people:,} people, {papers:,} papers from the store")
+    del store
+    release_freed_memory()
+    with open_store(path) as store:
         with stage(progress, "indexing for the search") as step:
 
             def path_of(iri: str) -> str | None:
@@ -194,6 +202,11 @@ def _read_store(
 
             write(search_files(store, path_of), step)  # search.html, search/*.js
             step.done("wrote the search index")
+    del store
+    release_freed_memory()
+    saved = len(library(QUERIES_DIR))
+    with stage(progress, f"running {saved} saved queries", saved, "queries") as step:
+        runs = run_each(partial(open_store, path), step=step)
     return small, runs
 
 

@@ -16,15 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.report.bib import Entry, bib_path
-from kg.report.catalogue import (
-    LIGHT_COLUMNS,
-    Catalogue,
-    P,
-    Refs,
-    Small,
-    date_keys,
-    grouped,
-)
+from kg.report.catalogue import Catalogue, P, Small, date_keys, grouped
 from kg.report.data import (
     Agent,
     Authorship,
@@ -55,6 +47,64 @@ from kg.report.parts import (
 )
 
 File = tuple[str, "str | Iterator[str]"]  # (path from the site root, text or its chunks)
+Shard = tuple[str | None, str | None]  # IRIs from the first (included) to the last (not)
+
+
+def in_shard(shard: Shard, column: str) -> tuple[str, list[str]]:
+    """SQL (``AND ...``) keeping the rows whose ``column`` is in the shard, and its values."""
+    low, high = shard
+    sql, params = "", []
+    if low is not None:
+        sql, params = f" AND {column} >= ?", [low]
+    if high is not None:
+        sql, params = sql + f" AND {column} < ?", [*params, high]
+    return sql, params
+
+
+# the columns ``Refs.papers`` reads, of the table ``paper`` as ``p``
+LIGHT_COLUMNS = (
+    "p.iri, p.title, p.head, p.issued, p.has_code, p.complete, p.authors, p.topics, p.path, p.label"
+)
+
+
+class Refs:
+    """What a page links to, gathered as the papers it lists are read: the paths and labels
+    of the papers and their authors, and the authors (name, ambiguity)."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self.agents: dict[str, Agent] = {}
+
+    def papers(self, rows: Iterable[Sequence[Any]]) -> list[Paper]:
+        """Papers as the lists show them, from rows of ``LIGHT_COLUMNS`` (the abstract only
+        as far as a label needs), each JSON column read once."""
+        found = []
+        paths, labels, agents = self.paths, self.labels, self.agents
+        for iri, title, head, issued, has_code, complete, authors, topics, path, label in rows:
+            paths[iri], labels[iri] = path, label
+            written = []
+            for ordinal, agent, printed, name, where, ambiguous in json.loads(authors):
+                written.append(Authorship(ordinal, agent, printed))
+                if agent not in agents:
+                    paths[agent], labels[agent] = where, name
+                    agents[agent] = Agent(iri=agent, name=name, ambiguous=bool(ambiguous))
+            found.append(
+                Paper(
+                    iri=iri,
+                    title=title,
+                    abstract=head,
+                    issued=issued,
+                    has_code=bool(has_code),
+                    complete=bool(complete),
+                    authors=tuple(written),
+                    topics=tuple(json.loads(topics)),
+                )
+            )
+        return found
+
+    def add(self, iri: str, path: str, label: str) -> None:
+        self.paths[iri], self.labels[iri] = path, label
 
 
 @dataclass(frozen=True)
@@ -109,37 +159,53 @@ class Shared:
 # -- papers ---------------------------------------------------------------------------------
 
 
-def paper_files(cat: Catalogue, shared: Shared) -> Iterator[File]:
-    """Each paper's page, and its ``.bib`` beside it when the exporter cites it."""
+def paper_files(cat: Catalogue, shared: Shared, shard: Shard = (None, None)) -> Iterator[File]:
+    """Each paper's page, and its ``.bib`` beside it when the exporter cites it (the papers
+    whose IRI is in ``shard``, all by default)."""
     pages = shared.small.pages
-    evidence = grouped(cat.rows(f"SELECT s, o FROM fact WHERE p = {P['evidence']} ORDER BY s, o"))
-    urls = grouped(cat.rows(f"SELECT s, o FROM fact WHERE p = {P['url']} ORDER BY s, o"))
+
+    def rows(sql: str, column: str, order: str) -> Iterator[Any]:
+        where, params = in_shard(shard, column)
+        return cat.rows(sql.format(where=where) + f" ORDER BY {order}", params)
+
+    evidence = grouped(
+        rows(f"SELECT s, o FROM fact WHERE p = {P['evidence']} {{where}}", "s", "s, o")
+    )
+    urls = grouped(rows(f"SELECT s, o FROM fact WHERE p = {P['url']} {{where}}", "s", "s, o"))
     repos = grouped(
-        cat.rows(
+        rows(
             f"""SELECT DISTINCT r.s, r.o, COALESCE(u.o, r.o) FROM fact r
             LEFT JOIN fact u ON u.p = {P["repo_url"]} AND u.s = r.o
-            WHERE r.p = {P["repo"]} ORDER BY r.s"""
+            WHERE r.p = {P["repo"]} {{where}}""",
+            "r.s",
+            "r.s",
         )
     )
     orgs = grouped(
-        cat.rows(
+        rows(
             f"""SELECT f.s, f.o, COALESCE(
               (SELECT MIN(o) FROM fact WHERE p = {P["org_name"]} AND s = f.o),
               (SELECT MIN(o) FROM fact WHERE p = {P["notation"]} AND s = f.o), f.o)
-            FROM fact f WHERE f.p = {P["org"]} ORDER BY f.s"""
+            FROM fact f WHERE f.p = {P["org"]} {{where}}""",
+            "f.s",
+            "f.s",
         )
     )
     listings = grouped(
-        cat.rows(
+        rows(
             "SELECT paper, iri, on_page, line, form, category, date, flag, score, count "
-            "FROM listing ORDER BY paper"
+            "FROM listing WHERE 1 {where}",
+            "paper",
+            "paper",
         )
     )
-    entries = grouped(cat.rows("SELECT paper, key, entry FROM bib ORDER BY paper"))
-    found = cat.rows(
+    entries = grouped(rows("SELECT paper, key, entry FROM bib WHERE 1 {where}", "paper", "paper"))
+    found = rows(
         "SELECT p.iri, p.path, p.title, COALESCE(a.text, ''), p.issued, p.inferred, "
         "p.complete, p.shown, p.has_code, p.first_seen, p.last_seen, p.authors, p.topics, "
-        "p.label FROM paper p LEFT JOIN abstract a ON a.iri = p.iri ORDER BY p.iri"
+        "p.label FROM paper p LEFT JOIN abstract a ON a.iri = p.iri WHERE 1 {where}",
+        "p.iri",
+        "p.iri",
     )
     for row in found:
         iri, path, title, abstract, issued, inferred, complete, shown, code = row[:9]
@@ -250,8 +316,12 @@ def part_condition(part: Part, columns: Sequence[str]) -> tuple[str, list[str]]:
     return " ".join(sql), [*part.keys, part.until]
 
 
-def plan_papers(groups: Sequence[Group], limits: Limits) -> list[Part]:
-    return plan(groups, max(1, limits.part_bytes // PAPER_ROW_BYTES), descending=True)
+def plan_papers(groups: Sequence[Group], limits: Limits, own: bool = False) -> list[Part]:
+    """The parts of a list of papers, newest first; ``own``: the papers of a person or
+    topic, on its page when they fit in ``Limits.page_bytes`` (the page shows more)."""
+    budget = max(1, limits.part_bytes // PAPER_ROW_BYTES)
+    whole = max(1, limits.page_bytes // PAPER_ROW_BYTES) if own else None
+    return plan(groups, budget, descending=True, whole=whole)
 
 
 def newest_first(papers: Iterable[Paper]) -> list[Paper]:

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 CAPTURES = ROOT / "tests" / "cases" / "captures"
 # parts a few kilobytes long, and few co-authors drawn: a small corpus shows what a large one does
-SMALL = Limits(part_bytes=6_000, inline=5, coauthors=3, network=4, code_papers=3, listed=5)
+SMALL = Limits(
+    part_bytes=6_000, page_bytes=6_000, inline=5, coauthors=3, network=4, code_papers=3, listed=5
+)
 
 
 @pytest.fixture(scope="session")

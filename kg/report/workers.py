@@ -1,0 +1,118 @@
+"""The paper and person pages written on every core (issue #21).
+
+``kg build`` parses on every core; the report's longest stages, a page per paper and per
+person, are as parallel: the catalogue is complete and read-only by then, so forked
+workers each open it, render a shard of the papers or people (a range of IRIs, about a
+thousand each) and write their files into the same staging folder through a writer of
+their own (no two shards write the same path). The parent counts what they wrote and
+gathers the people's counts for the list of people. Small sites, and platforms without
+``fork``, are written here, in order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.processes import worker_pool
+from kg.progress import Step
+from kg.report.catalogue import Catalogue
+from kg.report.entities import person_files, save_stats
+from kg.report.output import Counts, SiteWriter
+from kg.report.views import File, Shard, Shared, paper_files
+
+SHARD = 1_000  # papers or people per task
+MIN_PARALLEL = 4_000  # fewer, and a worker costs more than it saves
+WORKER_CACHE_MIB = 32  # each worker's SQLite page cache
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs, inherited through ``fork``."""
+
+    kind: str  # "papers" or "people"
+    catalogue: Path
+    staging: Path
+    previous: Path | None
+    shared: Shared
+
+
+_WORKER: list[tuple[Job, Catalogue]] = []  # the worker's job and catalogue (initialiser)
+
+
+def write_pages(
+    kind: str, cat: Catalogue, shared: Shared, writer: SiteWriter, step: Step, cache_mib: int
+) -> None:
+    """Write every paper's or person's files (``kind``: papers, people); the people's counts
+    go to the catalogue's ``agent_stats``. ``cat`` is closed while workers read it, then
+    opened again with ``cache_mib``."""
+    table = "paper" if kind == "papers" else "agent"
+    shards = list(_shards(cat, table))
+    stats: list[tuple[str, int, int]] = []
+    workers = min(os.cpu_count() or 1, len(shards))
+    if workers < 2 or sum(n for _, n in shards) < MIN_PARALLEL or not _can_fork():
+        for shard, count in shards:
+            for path, data in _files(kind, cat, shared, shard, stats):
+                writer.write_file(path, data)
+            step.advance(count)
+    else:
+        cat.close()  # no connection crosses a fork, and no lock of ours stays on the file
+        job = Job(kind, cat.path, writer.staging, writer.previous, shared)
+        try:
+            with worker_pool("fork", workers, _adopt, (job,)) as pool:
+                for counts, found, count in pool.imap_unordered(_write_shard, shards):
+                    writer.add(counts)
+                    stats += found
+                    step.advance(count)
+        finally:
+            cat.reopen(cache_mib)
+    if kind == "people":
+        save_stats(cat, stats)
+
+
+def _files(
+    kind: str, cat: Catalogue, shared: Shared, shard: Shard, stats: list[tuple[str, int, int]]
+) -> Iterator[File]:
+    if kind == "papers":
+        return paper_files(cat, shared, shard)
+    return person_files(cat, shared, shard, stats)
+
+
+def _shards(cat: Catalogue, table: str) -> Iterator[tuple[Shard, int]]:
+    """Ranges of about ``SHARD`` IRIs of the table, each with its size."""
+    low: str | None = None
+    count = 0
+    for (iri,) in cat.rows(f"SELECT iri FROM {table} ORDER BY iri"):
+        if count == SHARD:
+            yield (low, iri), count
+            low, count = iri, 0
+        count += 1
+    yield (low, None), count
+
+
+def _can_fork() -> bool:
+    try:
+        multiprocessing.get_context("fork")
+    except ValueError:
+        return False
+    return True
+
+
+def _adopt(job: Job) -> None:
+    """In a new worker: its own connection to the catalogue, kept for its shards."""
+    _WORKER.append((job, Catalogue(job.catalogue, WORKER_CACHE_MIB)))
+
+
+def _write_shard(task: tuple[Shard, int]) -> tuple[Counts, list[tuple[str, int, int]], int]:
+    """In a worker: one shard's files, written; what was written, the people's counts and
+    the shard's size."""
+    job, cat = _WORKER[0]
+    shard, count = task
+    writer = SiteWriter(job.staging, job.previous)
+    stats: list[tuple[str, int, int]] = []
+    for path, data in _files(job.kind, cat, job.shared, shard, stats):
+        writer.write_file(path, data)
+    return writer.counts, stats, count
