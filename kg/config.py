@@ -24,6 +24,8 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     out_dir: Path = Path("out")
     seeds_dir: Path | None = None  # None: ./seeds if there is one, else the bundled seeds
+    # an arXiv metadata snapshot (JSON lines, plain or .gz) to link the papers to (issue #19)
+    arxiv_metadata: Path | None = None
 
 
 def parse_capture_date(text: str) -> date:
@@ -54,6 +56,7 @@ _CONVERT: dict[str, Callable[[str], Any]] = {
     "base_iri": check_base_iri,
     "out_dir": Path,
     "seeds_dir": Path,
+    "arxiv_metadata": Path,
 }
 
 

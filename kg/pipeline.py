@@ -28,11 +28,15 @@ from kg.export.files import (
     write_exports,
 )
 from kg.export.formats import FORMATS, NQUADS, NTRIPLES
+from kg.graph.arxiv import link_merged
 from kg.graph.identity import Iris, merge
 from kg.graph.mapping import Mapped, PageInfo, map_records
 from kg.graph.reference import Reference, load_reference
 from kg.graph.summary import count_diagnostics, summarise
 from kg.heap import release_freed_memory
+from kg.link.model import Linking
+from kg.link.report import linking_summary
+from kg.link.snapshot import check_snapshot
 from kg.progress import Progress, Step, renderer
 from kg.progress import stage as progress_stage
 from kg.publish import (
@@ -76,6 +80,7 @@ class Built:
     graph: Mapped
     diagnostics: tuple[Diagnostic, ...]
     cache: ParseCache | None = None  # what the parse leaves for the next build
+    linking: Linking | None = None  # the papers linked to arXiv records (--arxiv-metadata)
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -108,6 +113,11 @@ def build_graph(
     with hooks.step("merge", f"merging {len(parsed.records):,} records") as step:
         merged = merge(parsed.records, iris)
         step.done(f"merged {len(parsed.records):,} records into {len(merged.papers):,} papers")
+    linking, snapshot = None, settings.arxiv_metadata
+    if snapshot is not None:  # kg.link: the file streamed once
+        with hooks.step("link", f"linking papers to {snapshot.name}") as step:
+            linking = link_merged(merged, snapshot, step)
+            step.done(f"linked {len(linking.links):,} of {len(merged.papers):,} papers to arXiv")
     with hooks.step("map", f"mapping {len(merged.papers):,} papers to RDF") as step:
         mapped = map_records(
             merged,
@@ -115,11 +125,13 @@ def build_graph(
             iris,
             reference or load_reference(),
             settings.capture_date,
+            linking,
         )
         step.done(f"mapped {len(merged.papers):,} papers to {len(mapped.union):,} triples")
     found_twice = duplicate_warnings(pages)
-    diagnostics = tuple(sorted((*parsed.diagnostics, *mapped.diagnostics, *found_twice)))
-    return Built(mapped, diagnostics, cache)
+    linked = linking.diagnostics if linking else ()
+    diagnostics = tuple(sorted((*parsed.diagnostics, *linked, *mapped.diagnostics, *found_twice)))
+    return Built(mapped, diagnostics, cache, linking)
 
 
 def page_info(page: Page, capture_date: date) -> PageInfo:
@@ -154,7 +166,15 @@ def read_every_page(paths: Iterable[Path]) -> list[Page]:
 # -- kg build: the one public entry point -------------------------------------------------
 
 # What kg build writes besides the exports and the store (its marker lists them all).
-BUILD_FILES = ("diagnostics.txt", "validation.txt", "validation.ttl", CACHE_NAME, LAST_BUILD)
+BUILD_FILES = (
+    "diagnostics.txt",
+    "validation.txt",
+    "validation.ttl",
+    "linking.txt",
+    "linking.json",
+    CACHE_NAME,
+    LAST_BUILD,
+)
 Stage = Callable[[str], AbstractContextManager[object]]  # wraps each stage (the benchmark)
 Seen = Callable[[Sequence[Diagnostic]], None]
 
@@ -214,6 +234,8 @@ def build(
     the difference applied (kg.store.update). The output is the same as a clean build's.
     """
     target = resolved_target(settings.out_dir, "graph")
+    if settings.arxiv_metadata is not None:
+        check_snapshot(settings.arxiv_metadata)
     writes = [*(f.file_name for f in FORMATS), STORE_NAME, *BUILD_FILES]
     with output_lock(target):
         claimed = claim(target, writes, "graph", lambda t: looks_like_a_store(t / STORE_NAME))
@@ -283,7 +305,7 @@ def _build_into(
     """Write every output of the build into a staging folder beside the target, which then
     replaces the target in one step."""
     diagnostics = built.diagnostics
-    cache = built.cache
+    cache, linking = built.cache, built.linking
     if hooks.seen is not None:
         hooks.seen(diagnostics)
     counts = {**summarise(built.graph.union), **count_diagnostics(diagnostics)}
@@ -320,9 +342,13 @@ def _build_into(
                 write_exports(pairs, union, staging, prefixes, context, others, step)
                 text = "".join(f"{d}\n" for d in diagnostics)
                 write_atomic(staging / "diagnostics.txt", text)
+                if linking is not None:
+                    _write_linking(staging, linking)
                 step.detail("waiting for the store")
                 store_written()
             step.done(f"filled the store and wrote {names}")
+        if linking is not None:
+            hooks.say(linking_summary(linking))
         report = None
         if plan.validate:
             with hooks.step("validate", f"validating the graph against {SHAPES_DIR.name}/") as step:
@@ -337,6 +363,14 @@ def _build_into(
         carry_over(plan.claimed, target, staging)
         swap_in(staging, target)
     return BuildResult(counts, diagnostics, report, written=True)
+
+
+def _write_linking(folder: Path, linking: Linking) -> None:
+    """The linking report beside the exports, as text and as JSON."""
+    from kg.link.report import linking_json, linking_text
+
+    write_atomic(folder / "linking.txt", linking_text(linking))
+    write_atomic(folder / "linking.json", linking_json(linking))
 
 
 @contextmanager

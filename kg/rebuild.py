@@ -41,9 +41,22 @@ def build_fingerprint(pages: Iterable[tuple[str, str]], settings: Settings, vali
     """The fingerprint of a build of ``pages`` ((name, SHA-256) pairs) with ``settings``."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(f"{settings.base_iri}\n{settings.capture_date}\n{validate}\n".encode())
+    if settings.arxiv_metadata is not None:
+        digest.update(f"arxiv\0{file_identity(settings.arxiv_metadata)}\n".encode())
     for source, sha256 in sorted(pages):
         digest.update(f"{source}\0{sha256}\n".encode())
     return digest.hexdigest()
+
+
+def file_identity(path: Path) -> str:
+    """A large input file known without reading it: its name, size and modification time.
+    Hashing a 4.5 GB snapshot on every build would cost more than the build it may save;
+    a copy with new bytes has a new size or time (the build hashes what it reads anyway)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return f"{path.name}\0missing"  # the build itself says what is wrong with it
+    return f"{path.name}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
 @cache

@@ -2,7 +2,7 @@
 imports in a circle. Read from the source with ``ast``, so it needs no extra tool.
 
     cli > report > {pipeline, why} > {export, cite, diff, load, shacl, sparql, store} > graph
-      > read > basics
+      > link > read > basics
 
 The basics (errors, diagnostics, config, resources, publish, processes, heap, render,
 progress) import only each other. Packages on one level may use each other where that makes
@@ -34,20 +34,21 @@ BASICS = {
 LEVELS = {
     "basics": 0,
     "read": 1,
-    "graph": 2,
-    "export": 3,
-    "cite": 3,
-    "diff": 3,
-    "load": 3,
-    "shacl": 3,
-    "sparql": 3,
-    "store": 3,
-    "pipeline": 4,
-    "rebuild": 4,
-    "why": 4,
-    "report": 5,
-    "cli": 6,
-    "__main__": 7,
+    "link": 2,
+    "graph": 3,
+    "export": 4,
+    "cite": 4,
+    "diff": 4,
+    "load": 4,
+    "shacl": 4,
+    "sparql": 4,
+    "store": 4,
+    "pipeline": 5,
+    "rebuild": 5,
+    "why": 5,
+    "report": 6,
+    "cli": 7,
+    "__main__": 8,
 }
 
 

@@ -13,6 +13,12 @@ their first letter (``MoE``, ``LoRA``, ``BrowseComp-$V^3$``) are put in braces, 
 that lower-case titles keep them.
 
 An author list cut by ``et al.`` ends in ``and others``, BibTeX's own marker.
+
+A paper linked to an arXiv record (issue #19) is cited the way arXiv's own BibTeX does:
+``eprint`` (the id), ``archiveprefix`` and ``primaryclass`` (the record's primary category),
+``doi`` when the record has one, and ``url`` its abstract page (its code repositories go to
+the note); ``eprint``, ``doi`` and ``url`` are read verbatim by biblatex, so they get the
+URL treatment, not LaTeX escapes.
 """
 
 from __future__ import annotations
@@ -82,10 +88,14 @@ def bibtex_entry(citation: Citation) -> str:
         fields.append(("month", MONTHS[citation.month - 1]))  # the style's own month name
     fields += [("howpublished", "{arXiv}"), ("publisher", "{arXiv}")]
     fields.append(("archiveprefix", "{arXiv}"))
+    if citation.arxiv_id:
+        fields.append(("eprint", "{" + url_text(citation.arxiv_id) + "}"))
     if citation.category:
         fields.append(("primaryclass", "{" + latex_text(citation.category) + "}"))
-    if citation.repositories:
-        fields.append(("url", "{" + url_text(citation.repositories[0]) + "}"))
+    if citation.doi:
+        fields.append(("doi", "{" + url_text(citation.doi) + "}"))
+    if citation.url:
+        fields.append(("url", "{" + url_text(citation.url) + "}"))
     found = remarks(citation)
     if found:
         fields.append(("note", "{" + latex_text(". ".join(found)) + "}"))

@@ -11,6 +11,11 @@ first code repository its ``URL``. A name splits at its last space into given an
 name (the pages print given names first); a one-word name is a ``literal``. An author list
 cut by ``et al.`` ends in the name ``{"literal": "others"}``, what pandoc writes for
 BibTeX's ``and others``.
+
+A paper linked to an arXiv record (issue #19) gets what Zotero writes for an arXiv
+preprint: ``number`` "arXiv:ID" (Zotero's archive ID, which APA and other styles print),
+``DOI`` when the record has one, and ``URL`` its abstract page (the code repositories then
+go to the note).
 """
 
 from __future__ import annotations
@@ -55,10 +60,14 @@ def csl_item(citation: Citation) -> dict[str, Any]:
             "genre": "Preprint",
         }
     )
+    if citation.arxiv_id:
+        item["number"] = f"arXiv:{citation.arxiv_id}"
     if citation.category:
         item["keyword"] = citation.category
-    if citation.repositories:
-        item["URL"] = citation.repositories[0]
+    if citation.doi:
+        item["DOI"] = citation.doi
+    if citation.url:
+        item["URL"] = citation.url
     found = remarks(citation)
     if found:
         item["note"] = ". ".join(found)

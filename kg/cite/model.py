@@ -23,6 +23,19 @@ class Citation:
     category: str | None  # the topic's notation: "cs.CL", or a printed code ("CV")
     repositories: tuple[str, ...] = ()  # code repository URLs, sorted
     pages: tuple[str, ...] = ()  # the source pages listing the paper (file names), sorted
+    # from the arXiv record the paper is linked to (kg build --arxiv-metadata, issue #19)
+    arxiv_id: str | None = None  # "2403.01234" or "hep-th/9901001", no version
+    doi: str | None = None  # "10.1000/xyz"
+
+    @property
+    def arxiv_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def url(self) -> str | None:
+        """The one URL a format has room for: the arXiv abstract page of a linked paper,
+        else its first code repository."""
+        return self.arxiv_url or (self.repositories[0] if self.repositories else None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,6 @@ def remarks(citation: Citation) -> list[str]:
     found = []
     if citation.year_inferred:
         found.append("Year inferred from the capture date of the source page")
-    if len(citation.repositories) > 1:
+    if citation.repositories and citation.repositories != (citation.url,):
         found.append("Code: " + " ".join(citation.repositories))
     return found

@@ -4,7 +4,7 @@ the selection applied.
 Each fact is one SPARQL scan of one property over the store read as one graph (the union of
 its named graphs, kg.graph.layout), joined in Python by paper IRI: a lookup per paper costs
 10-15 us on the disk store and a scanned row about 1 us (the saved queries' notes, issue 5),
-so nine scans read 100 k papers in about the time 100 k lookups would take for one property.
+so a dozen scans read 100 k papers in about the time 100 k lookups would take for one property.
 Keys are computed over every titled paper before the selection, so a paper's key is the same
 in every export of the same graph.
 """
@@ -16,12 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 from kg.cite.keys import keyed
 from kg.cite.model import Citation, Cited, Selection
 from kg.errors import StoreError, UsageError
+from kg.graph.arxiv import ABS as ARXIV_ABS
+from kg.graph.arxiv import DOI as DOI_ORG
 from kg.graph.layout import Graph
 
 if TYPE_CHECKING:  # kg.sparql imports kg.export, whose registry names these writers
@@ -49,6 +52,17 @@ SCANS = {
         { SELECT ?authorship ?ordinal WHERE { ?authorship kg:ordinal ?ordinal } }
         { SELECT ?authorship ?name WHERE { ?authorship kg:printedName ?name } }
     }""",
+    # a linked paper's authors behind "et al.": only the arXiv record names them
+    "arxiv_authors": """SELECT ?paper ?ordinal ?name WHERE {
+        { SELECT ?authorship ?paper WHERE { ?authorship kg:authorshipOf ?paper } }
+        { SELECT ?authorship ?ordinal WHERE { ?authorship kg:ordinal ?ordinal } }
+        { SELECT ?authorship ?name WHERE { ?authorship kg:arxivName ?name } }
+    }""",
+    "identifier": """SELECT ?paper ?id WHERE {
+        ?paper dcterms:identifier ?id FILTER(STRSTARTS(STR(?id), "arXiv:"))
+    }""",
+    "same": "SELECT ?paper ?same WHERE { ?paper schema:sameAs ?same }",
+    "submitted": "SELECT ?paper ?submitted WHERE { ?paper dcterms:dateSubmitted ?submitted }",
     "category": """SELECT ?paper ?notation WHERE {
         { SELECT ?paper ?topic WHERE { ?paper dcterms:subject ?topic } }
         { SELECT ?topic ?notation WHERE { ?topic skos:notation ?notation } }
@@ -84,6 +98,21 @@ class _Facts:
     category: dict[str, str] = field(default_factory=dict)
     repositories: dict[str, set[str]] = field(default_factory=dict)
     pages: dict[str, set[str]] = field(default_factory=dict)
+    arxiv_id: dict[str, str] = field(default_factory=dict)
+    doi: dict[str, str] = field(default_factory=dict)
+    submitted: dict[str, str] = field(default_factory=dict)
+
+    def names(self, paper: str) -> tuple[str, ...]:
+        """The paper's authors in order (kg.cite.model.Citation.authors)."""
+        return tuple(name for _, name in sorted(self.authors.get(paper, [])))
+
+    def dated(self, paper: str) -> tuple[str | None, bool]:
+        """The date to cite and whether its year is inferred: dcterms:issued, unless only
+        the capture date gave its year and a linked record gives the v1 date."""
+        issued, inferred = self.issued.get(paper), paper in self.inferred
+        if inferred and paper in self.submitted:
+            return self.submitted[paper], False
+        return issued, inferred and issued is not None
 
 
 def _rows(
@@ -111,6 +140,7 @@ def _facts(store: Graph) -> _Facts:
     facts.incomplete = {p for p, value in _rows(store, SCANS["complete"]) if value == "false"}
     for paper, ordinal, name in _rows(store, SCANS["authors"]):
         facts.authors.setdefault(paper, []).append((int(ordinal), name))
+    _linked(store, facts)
     for paper, notation in _rows(store, SCANS["category"]):
         facts.category[paper] = min(notation, facts.category.get(paper, notation))
     for paper, url in _rows(store, SCANS["repository"]):
@@ -118,6 +148,28 @@ def _facts(store: Graph) -> _Facts:
     for paper, file in _rows(store, SCANS["page"]):
         facts.pages.setdefault(paper, set()).add(file)
     return facts
+
+
+def _linked(store: Graph, facts: _Facts) -> None:
+    """What the arXiv records of linked papers add (kg build --arxiv-metadata, issue #19):
+    the authors the pages hide behind "et al." (a printed name stays as printed, so the
+    key and the names agree with an unlinked build and with --person), the arXiv id (its
+    dcterms:identifier, else its arxiv.org sameAs), the DOI and the v1 date."""
+    printed = {(paper, n) for paper, names in facts.authors.items() for n, _ in names}
+    for paper, ordinal, name in _rows(store, SCANS["arxiv_authors"]):
+        if (paper, int(ordinal)) not in printed:
+            facts.authors.setdefault(paper, []).append((int(ordinal), name))
+    for paper, identifier in _rows(store, SCANS["identifier"]):
+        found = identifier[len("arXiv:") :]
+        facts.arxiv_id[paper] = min(found, facts.arxiv_id.get(paper, found))
+    for paper, same in _rows(store, SCANS["same"]):
+        if same.startswith(ARXIV_ABS) and paper not in facts.arxiv_id:
+            facts.arxiv_id[paper] = same[len(ARXIV_ABS) :]
+        elif same.startswith(DOI_ORG):
+            doi = unquote(same[len(DOI_ORG) :])
+            facts.doi[paper] = min(doi, facts.doi.get(paper, doi))
+    for paper, submitted in _rows(store, SCANS["submitted"]):
+        facts.submitted[paper] = min(submitted, facts.submitted.get(paper, submitted))
 
 
 def _year_month(issued: str | None) -> tuple[int | None, int | None]:
@@ -131,21 +183,23 @@ def _year_month(issued: str | None) -> tuple[int | None, int | None]:
 
 
 def _citation(facts: _Facts, paper: str, key: str) -> Citation:
-    issued = facts.issued.get(paper)
+    issued, inferred = facts.dated(paper)
     year, month = _year_month(issued)
     return Citation(
         paper=paper,
         key=key,
         title=facts.title[paper],
-        authors=tuple(name for _, name in sorted(facts.authors.get(paper, []))),
+        authors=facts.names(paper),
         et_al=paper in facts.incomplete and bool(facts.authors.get(paper)),
         year=year,
         month=month,
         date=issued,
-        year_inferred=paper in facts.inferred and issued is not None,
+        year_inferred=inferred,
         category=facts.category.get(paper),
         repositories=tuple(sorted(facts.repositories.get(paper, ()))),
         pages=tuple(sorted(facts.pages.get(paper, ()))),
+        arxiv_id=facts.arxiv_id.get(paper),
+        doi=facts.doi.get(paper),
     )
 
 
@@ -182,7 +236,7 @@ def _selected(store: Graph, facts: _Facts, selection: Selection) -> set[str]:
         chosen = {p for p in chosen if topic_matches(selection.topic, facts.category.get(p))}
     if selection.since is not None:
         since = selection.since
-        chosen = {p for p in chosen if on_or_after(facts.issued.get(p), since)}
+        chosen = {p for p in chosen if on_or_after(facts.dated(p)[0], since)}
     return chosen
 
 
@@ -195,10 +249,10 @@ def read_citations(store: Graph, selection: Selection = Selection()) -> Cited:  
     keys = keyed(
         (
             paper,
-            tuple(name for _, name in sorted(facts.authors.get(paper, []))),
-            _year_month(facts.issued.get(paper))[0],
+            facts.names(paper),
+            _year_month(facts.dated(paper)[0])[0],
             facts.title[paper],
-            facts.issued.get(paper, ""),
+            facts.dated(paper)[0] or "",
         )
         for paper in titled
     )

@@ -10,6 +10,10 @@ A preprint is a ``JOUR`` in ``T2`` (secondary title, the journal) "arXiv", with 
 ``DB`` "arXiv" and ``M3`` "Preprint"; the primary category is a ``KW``, every code
 repository a ``UR``. RIS has no marker for a cut author list: it ends in the author
 ``et al.``, as the page printed it.
+
+A paper linked to an arXiv record (issue #19) gets ``AN`` "arXiv:ID" (the accession number
+in its database ``DB`` arXiv, which Zotero reads as the item's place in the archive),
+``DO`` the DOI when the record has one, and its abstract page as the first ``UR``.
 """
 
 from __future__ import annotations
@@ -67,8 +71,13 @@ def ris_record(citation: Citation) -> dict[str, Any]:
     )
     if citation.category:
         record["keywords"] = [one_line(citation.category)]
-    if citation.repositories:
-        record["urls"] = [one_line(url) for url in citation.repositories]
+    if citation.arxiv_id:
+        record["accession_number"] = f"arXiv:{one_line(citation.arxiv_id)}"
+    if citation.doi:
+        record["doi"] = one_line(citation.doi)
+    urls = [url for url in (citation.arxiv_url,) if url] + list(citation.repositories)
+    if urls:
+        record["urls"] = [one_line(url) for url in urls]
     found = remarks(citation)
     if found:
         record["notes"] = [one_line(". ".join(found))]

@@ -65,6 +65,13 @@ def render_summary(counts: dict[str, int]) -> str:
     help="Build from scratch: ignore what the previous build in the folder left "
     "(its parse cache and store).",
 )
+@click.option(
+    "--arxiv-metadata",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Link the papers to arXiv records of this metadata snapshot (JSON lines, plain or "
+    ".gz): identifiers, full author lists, exact categories. [env KG_ARXIV_METADATA]",
+)
 @settings_options
 @quiet_option
 def build(
@@ -73,6 +80,7 @@ def build(
     base_iri: str | None,
     validate: bool,
     clean: bool,
+    arxiv_metadata: Path | None,
     capture_date: str | None,
     quiet: bool,
 ) -> None:
@@ -97,10 +105,12 @@ def build(
       kg build seeds/ -o out/
       kg build my-pages/ --capture-date 2026-03-01 --base-iri https://example.org/kg/
       kg build -q && kg stats
+      kg build pages/ --arxiv-metadata arxiv-metadata-oai-snapshot.json.gz
     """
     from kg.pipeline import build as build_graph
 
-    settings = resolve({"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir})
+    flags = {"capture_date": capture_date, "base_iri": base_iri, "out_dir": out_dir}
+    settings = resolve({**flags, "arxiv_metadata": arxiv_metadata})
     result = build_graph(
         default_paths(paths, settings),
         settings,

@@ -14,7 +14,7 @@ from kg.diagnostics import Diagnostic, warning
 from kg.graph.identity import Iris, canonical
 from kg.graph.ntriples import Triple, head
 from kg.graph.reference import ARXIV_SCHEME, Reference
-from kg.graph.terms import FOAF_, KG_, SCHEMA_, SKOS_, A, lit, node
+from kg.graph.terms import DCTERMS_, FOAF_, KG_, SCHEMA_, SKOS_, T_INT, A, lit, node, typed
 
 
 class Where(NamedTuple):
@@ -119,3 +119,18 @@ class SharedEntities:
                 )
             self.org_triples[iri] = [head(t) for t in triples]
         return iri
+
+
+def authorship(paper: str, ordinal: int, person: str) -> list[Triple]:
+    """Author ``ordinal`` of a paper: the authorship node, its links both ways and the
+    person as a creator (the name on it is the caller's: printed, or the arXiv record's)."""
+    s, agent = node(paper), node(person)
+    role = node(f"{paper}/authorship/{ordinal}")
+    return [
+        (s, KG_.hasAuthorship, role),
+        (s, DCTERMS_.creator, agent),
+        (role, A, KG_.Authorship),
+        (role, KG_.authorshipOf, s),
+        (role, KG_.author, agent),
+        (role, KG_.ordinal, typed(ordinal, T_INT)),
+    ]

@@ -50,6 +50,11 @@ MERGE_RULES: dict[str, str] = {
     ),
     "seen-first": "first seen: the earliest capture date of the pages that list the paper",
     "seen-last": "last seen: the latest capture date of the pages that list the paper",
+    "arxiv-record": (
+        "a linked paper's arXiv record wins over the pages for its author list and its "
+        "categories; the printed names, category and date stay on the listings as evidence, "
+        "dcterms:issued stays the printed date"
+    ),
     "inferred-owner": (
         "owner of a header-less listing page: the one name printed in every record of the "
         "page that shows its full author list, at least 3 such records; kept apart from "
@@ -123,6 +128,12 @@ class Iris:
         """The merged description of every paper, person, organisation, repository and
         topic the pages mention: each triple once, beside the page graphs (issue #17)."""
         return f"{self.base}graph/entities"
+
+    @property
+    def arxiv_graph(self) -> str:
+        """What a build took from an arXiv metadata snapshot (issue #19); the IRI also names
+        the snapshot itself."""
+        return f"{self.base}graph/arxiv"
 
     @property
     def statistics_graph(self) -> str:

@@ -19,8 +19,9 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kg.diagnostics import Diagnostic, warning
+from kg.graph.arxiv import link_triples, snapshot_triples, unknown_category_warnings
 from kg.graph.dataset import describe_dataset
-from kg.graph.entities import SharedEntities, Where
+from kg.graph.entities import SharedEntities, Where, authorship
 from kg.graph.identity import Iris, Merged, MergedPaper
 from kg.graph.ntriples import Triple, head, insert_sorted, line_key, sorted_pairs
 from kg.graph.owners import inferred_owner
@@ -50,6 +51,7 @@ from kg.graph.terms import (
 )
 from kg.graph.vocab import KG
 from kg.heap import gc_paused
+from kg.link.model import Link, Linking
 from kg.read.model import PaperRecord, ProfileRecord
 
 
@@ -85,8 +87,12 @@ class _Mapper:
         pages: Sequence[PageInfo],
         iris: Iris,
         reference: Reference,
+        linking: Linking | None = None,
     ) -> None:
         self.merged, self.pages, self.iris = merged, pages, iris
+        self.linking = linking
+        # paper IRI -> its arXiv record: the record's values replace two merged ones
+        self.linked: dict[str, Link] = {k.paper: k for k in linking.links} if linking else {}
         self.reference = reference
         self.captured = {info.source: info.captured.isoformat() for info in pages}
         self.shown_on = {  # every date the site showed the page: its capture, and again
@@ -107,14 +113,17 @@ class _Mapper:
         first = paper.listings[0]
         where = Where(first.source, first.line)
         s = node(paper.iri)
+        linked = paper.iri in self.linked  # rule arxiv-record: its graph says these two
         out: list[Triple] = [
             (s, A, SCHEMA_.ScholarlyArticle),
             (s, A, FABIO_.Preprint),
             (s, SCHEMA_.isPartOf, node(self.iris.venue)),
-            (s, KG_.authorListComplete, typed(bool(paper.authors) and not paper.et_al, T_BOOL)),
             (s, KG_.shownAuthorCount, typed(len(paper.authors), T_INT)),
             (s, KG_.hasCode, typed(paper.code_flag or bool(paper.repositories), T_BOOL)),
         ]
+        if not linked:
+            complete = bool(paper.authors) and not paper.et_al
+            out.append((s, KG_.authorListComplete, typed(complete, T_BOOL)))
         if paper.title:
             out.append((s, DCTERMS_.title, lit(paper.title)))
         else:
@@ -130,20 +139,11 @@ class _Mapper:
                 )
             )
             out.append((s, KG_.issuedYearInferred, typed(paper.date_inferred_year, T_BOOL)))
-        if paper.category:
+        if paper.category and not linked:
             out.append((s, DCTERMS_.subject, node(self.entities.topic(paper.category, where))))
         for ordinal, name in enumerate(paper.authors, 1):
-            person = node(self.entities.person(name))
-            authorship = node(f"{paper.iri}/authorship/{ordinal}")
-            out += [
-                (s, KG_.hasAuthorship, authorship),
-                (s, DCTERMS_.creator, person),
-                (authorship, A, KG_.Authorship),
-                (authorship, KG_.authorshipOf, s),
-                (authorship, KG_.author, person),
-                (authorship, KG_.ordinal, typed(ordinal, T_INT)),
-                (authorship, KG_.printedName, lit(name)),
-            ]
+            out += authorship(paper.iri, ordinal, self.entities.person(name))
+            out.append((node(f"{paper.iri}/authorship/{ordinal}"), KG_.printedName, lit(name)))
         for creator in paper.creators:
             out.append((s, DCTERMS_.creator, node(self.entities.person(creator))))
         for code in paper.affiliations:
@@ -284,6 +284,24 @@ class _Mapper:
             entities += self.entities.description(iri)
         return pages, entities
 
+    def arxiv(self) -> list[str]:
+        """The heads of the arXiv graph: the snapshot, what each linked record says, and
+        the people only a record names (the others are described in the entities graph;
+        what both graphs would say is left to the entities graph by ``map_records``)."""
+        if self.linking is None:
+            return []
+        out = snapshot_triples(self.linking, self.iris)
+        people: set[str] = set()
+        for link in self.linking.links:
+            said, unknown = link_triples(link, self.entities.person, self.reference)
+            out += said
+            people.update(o[1:-1] for _, pred, o in said if pred == KG_.author)
+            self.diagnostics += unknown_category_warnings(link, unknown, self.linking.snapshot.name)
+        heads = [head(t) for t in out]
+        for iri in people:
+            heads += self.entities.description(iri)
+        return heads
+
     def page_node(
         self,
         info: PageInfo,
@@ -339,18 +357,27 @@ def _external(url: str) -> str | None:
 
 @gc_paused
 def map_records(
-    merged: Merged, pages: Sequence[PageInfo], iris: Iris, reference: Reference, capture_date: date
+    merged: Merged,
+    pages: Sequence[PageInfo],
+    iris: Iris,
+    reference: Reference,
+    capture_date: date,
+    linking: Linking | None = None,
 ) -> Mapped:
-    """Build every quad: page graphs, the taxonomy graph, the statistics computed from them
-    and the dataset description."""
-    mapper = _Mapper(merged, pages, iris, reference)
+    """Build every quad: page graphs, the taxonomy graph, the arXiv graph of ``linking``,
+    the statistics computed from them and the dataset description."""
+    mapper = _Mapper(merged, pages, iris, reference, linking)
     page_heads, entity_heads = mapper.graphs()
+    arxiv_heads = mapper.arxiv()
     taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
     # The named graphs do not overlap, so their union holds each triple once (MODEL.md):
     # the entities graph leaves out what the taxonomy graph already says.
     graphs = {node(iri): set(heads) for iri, heads in page_heads.items()}
     graphs[node(iris.entities_graph)] = set(entity_heads) - taxonomy
     graphs[node(TAXONOMY_GRAPH)] = taxonomy
+    if linking is not None:
+        entities = graphs[node(iris.entities_graph)]
+        graphs[node(iris.arxiv_graph)] = set(arxiv_heads) - entities - taxonomy
     page_graphs = sorted(page_heads)
     content = set().union(*graphs.values())
     ordered = sorted(content, key=line_key)  # read in order: a third faster than the set

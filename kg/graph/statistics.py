@@ -226,7 +226,8 @@ def page_listings(facts: Facts, iris: Iris) -> list[Triple]:
                 tally = counts[source]
                 tally[0] += 1
                 tally[1] += paper in complete
-                tally[2] += paper in empty
+                # a list the arXiv record completed is complete, even if no page printed it
+                tally[2] += paper in empty and paper not in complete
                 tally[3] += bool(person) and not person & printed.get(paper, set())
     table = node(iris.statistics("page-listings"))
     out: list[Triple] = []

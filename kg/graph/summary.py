@@ -27,6 +27,8 @@ def summarise(union: Iterable[str]) -> dict[str, int]:
     ambiguous_people: set[str] = set()
     rdf_type, subject = f"<{RDF.type}>", f"<{DCTERMS.subject}>"
     ambiguous = f"<{KG.possibleActualCreator}>"
+    same_as, on_arxiv = f"<{SCHEMA.sameAs}>", "<https://arxiv.org/abs/"
+    linked: set[str] = set()
     triples = 0
     for head in union:
         triples += 1
@@ -37,6 +39,8 @@ def summarise(union: Iterable[str]) -> dict[str, int]:
             topics.add(o)
         elif pred == ambiguous:
             ambiguous_people.add(o)
+        elif pred == same_as and o.startswith(on_arxiv):
+            linked.add(s)
     counts = {
         name: len(set().union(*(typed.get(c, set()) for c in classes)))
         for name, classes in _COUNTED.items()
@@ -45,6 +49,7 @@ def summarise(union: Iterable[str]) -> dict[str, int]:
     counts["persons"] -= len(ambiguous_people & typed.get(str(SCHEMA.Person), set()))
     counts["ambiguous persons"] = len(typed.get(str(KG.AmbiguousCreator), set()))
     counts["topics"] = len(topics)
+    counts["papers linked to arXiv"] = len(linked)  # issue #19: --arxiv-metadata
     counts["triples"] = triples
     return counts
 

@@ -45,6 +45,10 @@ FLAGS = {KG_.codeEvidence: KG_.AbstractUrlEvidence}
 TABLES = {
     "multi-page-papers": "Papers listed on several pages, and how many printed values differ",
 }
+# Papers with more creators than this make no co-author pairs: a consortium paper of 3,303
+# authors (the arXiv link gives full lists, issue #19) would add 5.4 M pairs alone, and
+# "co-author" means little at that size (bibliometrics calls it hyperauthorship).
+MAX_PAIRED_CREATORS = 100
 TRUE = typed(True, T_BOOL)
 FALSE = typed(False, T_BOOL)
 # What a listing prints that the pages of one paper may disagree on (score, code flag,
@@ -70,12 +74,14 @@ def tables(facts: Facts, iris: Iris) -> list[Triple]:
 
 
 def coauthors(facts: Facts) -> list[Triple]:
-    """``a kg:coauthor b`` for every two distinct creators of one paper, once per pair: the
-    IRI that sorts first (by code point, without the angle brackets) is the subject."""
+    """``a kg:coauthor b`` for every two distinct creators of one paper of at most
+    ``MAX_PAIRED_CREATORS``, once per pair: the IRI that sorts first (by code point, without
+    the angle brackets) is the subject."""
     pairs: set[tuple[str, str]] = set()
     for _, creators in facts.items(DCTERMS_.creator):
-        if len(creators) > 1:
-            pairs.update(combinations(sorted(set(creators), key=_iri), 2))
+        distinct = set(creators)
+        if 1 < len(distinct) <= MAX_PAIRED_CREATORS:
+            pairs.update(combinations(sorted(distinct, key=_iri), 2))
     return [(one, KG_.coauthor, other) for one, other in pairs]
 
 

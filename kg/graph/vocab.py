@@ -60,6 +60,7 @@ class KG(DefinedNamespace):
     SourcePage: URIRef
     Listing: URIRef
     MetricsObservation: URIRef
+    MetadataSnapshot: URIRef
     CodeEvidence: URIRef
 
     # Individuals of kg:CodeEvidence
@@ -72,6 +73,7 @@ class KG(DefinedNamespace):
     author: URIRef
     ordinal: URIRef
     printedName: URIRef
+    arxivName: URIRef
     possibleActualCreator: URIRef
     authorListComplete: URIRef
     shownAuthorCount: URIRef
@@ -86,6 +88,7 @@ class KG(DefinedNamespace):
 
     # Topics
     candidateCategory: URIRef
+    crossListedIn: URIRef
 
     # Pages
     sha256: URIRef

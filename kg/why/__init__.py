@@ -10,5 +10,6 @@ that introduce it. Rendered as text or json (``render``).
 
 ``query`` parses the terms, ``lookup`` reads the store, ``printed`` the parse cache,
 ``rules`` says what each record printed for each rule; ``explain`` answers (``why`` is the
-entry point), with ``papers`` for merged paper values and ``entities`` for the rest.
+entry point), with ``papers`` for merged paper values, ``arxiv`` for what a linked arXiv
+record says (issue #19) and ``entities`` for the rest.
 """

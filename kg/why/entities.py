@@ -15,8 +15,10 @@ import pyoxigraph as ox
 
 from kg.graph.vocab import FOAF, KG, SCHEMA, SKOS
 from kg.read.urls import repository_key
+from kg.why import arxiv
 from kg.why.lookup import TYPE, Lookup, graph_of, named, place_key, text_of
 from kg.why.model import (
+    ARXIV,
     COMPUTED,
     DATASET,
     MENTIONS,
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 VENUE = "the one venue every paper is part of (arXiv), written by kg; no page printed it"
 # Which graph holding an entity's type says best where it comes from.
-_HOME_ORDER = (PAGE, MERGED, TAXONOMY, STATISTICS, DATASET)
+_HOME_ORDER = (PAGE, MERGED, ARXIV, TAXONOMY, STATISTICS, DATASET)
 
 
 def answer(explainer: Explainer, iri: ox.NamedNode) -> Answer:
@@ -85,6 +87,8 @@ def introduced_by(explainer: Explainer, iri: ox.NamedNode, uses: tuple[GraphUse,
         pages = len({p.page for p in places})
         summary = f"a paper merged from {many(len(places), 'listing')} on {many(pages, 'page')}"
         return explainer.origin(home.graph, MERGED, summary, explainer.listed(places))
+    if home.source == ARXIV:  # a person only an arXiv record names
+        return arxiv.named_by(explainer, home.graph, iri)
     evidence, counted = printed_by(explainer, iri)
     if home.source == MERGED:
         summary = "described once in the entities graph, from the pages that mention it"

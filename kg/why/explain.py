@@ -3,8 +3,9 @@
 A fact is looked up in the named graphs, which do not overlap, and its graph says what
 kind of source it has: a page graph holds what that page printed; the entities graph the
 values merged from every listing of a paper, which the same merge, run again over the
-records of those listings (read from the parse cache), explains rule by rule; the
-statistics, dataset and taxonomy graphs are no page's word and say so.
+records of those listings (read from the parse cache), explains rule by rule; the arXiv
+graph holds what linked arXiv records say, and names the record and its snapshot file
+(``arxiv``); the statistics, dataset and taxonomy graphs are no page's word and say so.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from kg.export.files import prefixes_for
 from kg.graph.vocab import DCTERMS, FOAF, KG, QB
 from kg.read.model import PaperRecord, ProfileRecord, Record
 from kg.store.embedded import open_store, store_path
-from kg.why import entities, papers, rules
+from kg.why import arxiv, entities, papers, rules
 from kg.why.lookup import CAPTURE_DATE_SOURCE, Lookup, Node, graph_of, named, text_of
 from kg.why.model import (
     AGREES,
+    ARXIV,
     COMPUTED,
     MENTIONS,
     MERGED,
@@ -31,6 +33,7 @@ from kg.why.model import (
     STATISTICS,
     UNKNOWN,
     Answer,
+    ArxivRecord,
     Evidence,
     Origin,
     Place,
@@ -86,13 +89,22 @@ class Explainer:
         by: Sequence[Rule] = (),
         value: str | None = None,
         disagree: bool = False,
+        record: ArxivRecord | None = None,
     ) -> Origin:
         """An origin with its evidence cut to the limit (``evidence_total`` tells)."""
         if any(e.status == UNKNOWN for e in evidence):
             self.note(NO_CACHE)
         shown = evidence if self.limit is None else evidence[: self.limit]
         return Origin(
-            graph, source, summary, tuple(by), value, disagree, tuple(shown), len(evidence)
+            graph,
+            source,
+            summary,
+            tuple(by),
+            value,
+            disagree,
+            tuple(shown),
+            len(evidence),
+            record,
         )
 
     # -- facts ----------------------------------------------------------------------------
@@ -114,6 +126,8 @@ class Explainer:
             return self.page_fact(graph, quad)
         if source == MERGED:
             return papers.fact(self, graph, quad)
+        if source == ARXIV:
+            return arxiv.fact(self, graph, quad)
         summary = COMPUTED[source]
         if source == STATISTICS:
             summary += self.statistics_table(quad.subject)

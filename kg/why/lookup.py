@@ -15,7 +15,7 @@ from kg.graph.identity import Iris
 from kg.graph.layout import Graph
 from kg.graph.reference import TAXONOMY_GRAPH
 from kg.graph.vocab import DCTERMS, KG, RDF, VOID
-from kg.why.model import DATASET, MERGED, OTHER, PAGE, STATISTICS, TAXONOMY, Place
+from kg.why.model import ARXIV, DATASET, MERGED, OTHER, PAGE, STATISTICS, TAXONOMY, Place
 
 Node = ox.NamedNode | ox.BlankNode | ox.Triple  # what a subject can be
 Term = Node | ox.Literal
@@ -77,6 +77,7 @@ class Lookup:
             self.iris.statistics_graph: STATISTICS,
             self.iris.dataset_graph: DATASET,
             TAXONOMY_GRAPH: TAXONOMY,
+            self.iris.arxiv_graph: ARXIV,
         }
         if graph in known:
             return known[graph]

@@ -15,6 +15,7 @@ REFERENCE = "reference"  # data shipped with kg: organisation names (entities gr
 STATISTICS = "statistics"  # computed by the build from the other graphs
 TAXONOMY = "taxonomy"  # the arXiv category taxonomy shipped with kg
 DATASET = "dataset"  # the dataset's own description, counted from the graph
+ARXIV = "arxiv"  # a record of the arXiv metadata snapshot the build read (issue #19)
 OTHER = "other"  # a graph kg does not write (a store someone added to)
 
 # The sources that are no page's word, and what they are.
@@ -25,6 +26,8 @@ COMPUTED = {
     "(kg/graph/dataset.py); no page printed it",
     TAXONOMY: "the arXiv category taxonomy shipped with kg (ontology/arxiv.ttl); "
     "no page printed it",
+    ARXIV: "a record of the arXiv metadata snapshot the build read (kg build "
+    "--arxiv-metadata); no page printed it",
     OTHER: "a graph kg does not write: added to the store by someone else",
 }
 
@@ -70,6 +73,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ArxivRecord:
+    """The arXiv metadata record behind a fact, and the snapshot file it was read from
+    (the node ``<base>graph/arxiv``)."""
+
+    snapshot: str | None  # the file's name (dcterms:identifier)
+    sha256: str | None  # of the file's bytes (kg:sha256)
+    updated: str | None  # the newest update_date of its records (dcterms:modified)
+    arxiv_id: str | None  # the record's id (the paper's arxiv.org sameAs); None: the file
+
+
+@dataclass(frozen=True)
 class Origin:
     """Why one named graph holds the fact (the graphs do not overlap: usually one)."""
 
@@ -81,6 +95,7 @@ class Origin:
     disagree: bool = False  # the records printed more than one value
     evidence: tuple[Evidence, ...] = ()
     evidence_total: int = 0  # how many there are; ``evidence`` may show fewer (--limit)
+    record: ArxivRecord | None = None  # source ARXIV: the record and its snapshot
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kg.render import clip, safe, table
-from kg.why.model import PAGE, Answer, Evidence, GraphUse, Origin, Place
+from kg.why.model import ARXIV, PAGE, Answer, ArxivRecord, Evidence, GraphUse, Origin, Place
 from kg.why.query import compact
 
 FORMAT_NAMES = ("text", "json")
@@ -54,6 +54,16 @@ def _origin_json(origin: Origin) -> dict[str, Any]:
         "pages_disagree": origin.disagree,
         "evidence": [_evidence_json(e) for e in origin.evidence],
         "evidence_total": origin.evidence_total,
+        "record": _record_json(origin.record) if origin.record else None,
+    }
+
+
+def _record_json(record: ArxivRecord) -> dict[str, Any]:
+    return {
+        "snapshot": record.snapshot,
+        "sha256": record.sha256,
+        "updated": record.updated,
+        "arxiv_id": record.arxiv_id,
     }
 
 
@@ -118,10 +128,18 @@ def _origin_text(
     graph = compact(f"<{origin.graph}>", prefixes)
     label = "introduced by" if entity else "source"
     lines = [f"  {label}: {origin.source}, in graph {graph}", f"  {safe(origin.summary)}"]
+    if origin.record is not None:
+        lines += _record_text(origin.record)
     for rule in origin.rules:
         lines.append(f"  rule {rule.name}: {rule.text}")
     if origin.value is not None:
-        disagree = " (the pages disagree)" if origin.disagree else ""
+        disagree = ""
+        if origin.disagree:  # an arXiv record's value: the pages printed another
+            disagree = (
+                " (the pages print otherwise)"
+                if origin.source == ARXIV
+                else " (the pages disagree)"
+            )
         lines.append(f"  value: {safe(clip(origin.value, 200))}{disagree}")
     text = "\n".join(lines) + "\n"
     if origin.evidence:
@@ -137,6 +155,18 @@ def _origin_text(
     if hidden:
         text += f"    ... and {hidden} more (--all lists them)\n"
     return text
+
+
+def _record_text(record: ArxivRecord) -> list[str]:
+    """The record (its id and abstract page) and the snapshot file it was read from."""
+    lines = []
+    if record.arxiv_id:
+        shown = safe(record.arxiv_id)
+        lines.append(f"  record: arXiv {shown} <https://arxiv.org/abs/{shown}>")
+    name, sha256 = safe(record.snapshot or "(unnamed)"), safe(record.sha256 or "?")
+    updated = f", records updated up to {safe(record.updated)}" if record.updated else ""
+    lines.append(f"  snapshot: {name} (SHA-256 {sha256}{updated})")
+    return lines
 
 
 def _where(place: Place) -> str:

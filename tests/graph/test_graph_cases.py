@@ -6,6 +6,7 @@ change, and read the diff before committing it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +28,10 @@ SETTINGS = Settings(capture_date=date(2026, 11, 24))
 
 
 def case_quads(folder: Path) -> list[ox.Quad]:
-    built = build_graph(list(read_pages([folder])), SETTINGS)
+    # a case with an arXiv metadata snapshot links its papers (issue #19)
+    snapshot = folder / "metadata.jsonl"
+    settings = replace(SETTINGS, arxiv_metadata=snapshot if snapshot.is_file() else None)
+    built = build_graph(list(read_pages([folder])), settings)
     # The taxonomy graph is the same for every case; golden files hold only the data.
     return [q for q in built.quads if q.graph_name != ox.NamedNode(TAXONOMY_GRAPH)]
 

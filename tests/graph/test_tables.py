@@ -37,7 +37,9 @@ def rows(store: ox.Store, query: str) -> Counter[tuple[str, ...]]:
 # Each pair: the count over the data, and the same columns read from the table.
 COAUTHORS = (
     """SELECT DISTINCT ?one ?other
-       WHERE { ?paper dcterms:creator ?one , ?other . FILTER (STR(?one) < STR(?other)) }""",
+       WHERE { { SELECT ?paper WHERE { ?paper dcterms:creator ?any }
+                 GROUP BY ?paper HAVING (COUNT(DISTINCT ?any) <= 100) }
+               ?paper dcterms:creator ?one , ?other . FILTER (STR(?one) < STR(?other)) }""",
     "SELECT ?one ?other WHERE { ?one kg:coauthor ?other }",  # once per pair, lesser IRI first
 )
 MULTI_PAGE_PAPERS = (

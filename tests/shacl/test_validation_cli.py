@@ -36,7 +36,7 @@ def test_validate_the_built_store(built: Path) -> None:
     assert code == 0
     assert "WARNING kgsh:AmbiguousTopic-ambiguous (ambiguity): 3 results" in stdout
     assert "[002_1a5fe52f65ecc1db.txt:31] topic:CV" in stdout
-    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 161 shapes\)"
+    summary = r"conforms: 0 violations, 5 warnings, 8 infos \(\d+ triples, 177 shapes\)"
     assert re.fullmatch(f"kg: validation: {summary}\n", stderr), stderr
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kgtest import ROOT, SEEDS
-from whytest import LISTINGS, OTHER_PAPER, Built, build_pages
+from whytest import LISTINGS, OTHER_PAPER, Built, build_pages, load_arxivcase
 
 CASES = ROOT / "tests" / "cases"
 
@@ -29,3 +29,12 @@ def seeds_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def two_captures(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """tests/cases/captures: two captures of one profile page, a week apart."""
     return build_pages(CASES / "captures", tmp_path_factory.mktemp("two-captures-out"))
+
+
+@pytest.fixture(scope="session")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """tests/cite/arxivcase.py: pages whose papers are linked to arXiv records by hand."""
+    case = load_arxivcase()
+    pages = case.write_pages(tmp_path_factory.mktemp("arxiv-pages"))
+    out = case.build_linked(pages, tmp_path_factory.mktemp("arxiv-out") / "out")
+    return Built(pages, out, [])

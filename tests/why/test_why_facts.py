@@ -279,7 +279,9 @@ def test_the_json_keys_are_the_contract(captures: Built) -> None:
         "pages_disagree",
         "evidence",
         "evidence_total",
+        "record",  # the arXiv record behind the fact (issue #19); null for the others
     ]
+    assert answer["origins"][0]["record"] is None
     assert list(answer["origins"][0]["evidence"][0]) == [
         "status",
         "page",

@@ -5,12 +5,15 @@ work out what the merge rules choose from that, instead of trusting numbers.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from kgtest import build, run
+from kgtest import ROOT, build, run
 
 from kg.config import DEFAULT_BASE_IRI
 from kg.graph.identity import Iris, key_hash
@@ -96,3 +99,16 @@ def build_pages(pages: Path, out: Path) -> Built:
     assert code == 0, stderr
     records = [r for r in json.loads(stdout) if r.get("title") == TITLE]
     return Built(pages, out, records)
+
+
+def load_arxivcase() -> ModuleType:
+    """tests/cite/arxivcase.py (pages linked to arXiv records by hand), which the citation
+    tests import too: one module whichever folder loads it first."""
+    if "arxivcase" not in sys.modules:
+        path = ROOT / "tests" / "cite" / "arxivcase.py"
+        spec = importlib.util.spec_from_file_location("arxivcase", path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["arxivcase"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["arxivcase"]
