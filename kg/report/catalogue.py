@@ -1,10 +1,10 @@
-"""The report's working catalogue: what the pages show, read from the store once into a
-temporary SQLite database (issue #21).
+"""The report's working catalogue: what the pages show, read from the built graph once into
+a temporary SQLite database (issue #21).
 
-The store answers a scan of one property at about a microsecond a row, and a lookup by
-subject in 10-20 us; the report needs every paper, person and topic several times over (a
-paper appears in its own page, in the lists and on the page of each author and topic). So
-``fill`` scans each property the report reads once into one table of facts, then derives
+The store answers a lookup by subject in 10-20 us; the report needs every paper, person and
+topic several times over (a paper appears in its own page, in the lists and on the page of
+each author and topic). So ``fill`` reads each fact of the properties the report shows once
+(``kg.report.facts``: from the build's graph.nq, or the store) into one table, then derives
 indexed tables (papers, authorships, people, listings, subjects): every page is then a few
 indexed queries, sorted by SQLite (which spills to disk), and the report's memory does not
 grow with the graph. The few small things (source pages, topics, metrics, the dataset) are
@@ -27,7 +27,6 @@ from typing import Any
 
 from kg.cite.keys import ascii_word
 from kg.graph.vocab import PREFIXES
-from kg.progress import Step
 from kg.report.data import Dataset, Metrics, Paper, SourcePage, Topic
 from kg.report.html import short_hash, slug_for
 
@@ -79,6 +78,7 @@ CLASSES: tuple[tuple[str, str], ...] = (
 )
 P = {name: i for i, (name, _) in enumerate(PROPERTIES + CLASSES)}
 SCANS = len(PROPERTIES) + len(CLASSES)
+Fact = tuple[int, str, str]  # (index in P, subject, object; "" for a class)
 
 
 @dataclass(frozen=True)
@@ -139,33 +139,32 @@ class Catalogue:
         return found[0] if found else None
 
 
-def _scan(store: Any, query: str) -> Iterator[tuple[str, str]]:
-    for solution in store.query(query):
-        yield str(solution[0].value), str(solution[1].value) if len(solution) > 1 else ""
-
-
 # -- filling --------------------------------------------------------------------------------
 
 
-def fill(cat: Catalogue, store: Any, step: Step | None = None) -> None:
-    """Scan the store's properties into ``fact`` (p, s, o), one scan each, then index it."""
+def fill(cat: Catalogue, facts: Iterable[Fact]) -> None:
+    """The facts (``kg.report.facts`` reads them) into ``fact`` (p, s, o), each once, and
+    the abstracts into ``abstract`` (the least of a paper's), indexed."""
     db = cat.db
     db.execute("CREATE TABLE raw (p INTEGER, s TEXT, o TEXT)")
     db.execute("CREATE TABLE abstract_raw (s TEXT, o TEXT)")
     db.execute("BEGIN")
-    for index, (name, iri) in enumerate(PROPERTIES):
-        rows = _scan(store, f"SELECT ?s ?o WHERE {{ ?s <{iri}> ?o }}")
-        if name == "abstract":  # long text: a table of its own, out of the facts' key
-            db.executemany("INSERT INTO abstract_raw VALUES (?, ?)", rows)
+    abstract = P["abstract"]
+    rows: list[Fact] = []
+    texts: list[tuple[str, str]] = []
+    for fact in facts:
+        if fact[0] == abstract:  # long text: a table of its own, out of the facts' key
+            texts.append(fact[1:])
         else:
-            db.executemany("INSERT INTO raw VALUES (?, ?, ?)", ((index, s, o) for s, o in rows))
-        if step:
-            step.advance(1)
-    for index, (_, iri) in enumerate(CLASSES, start=len(PROPERTIES)):
-        rows = _scan(store, f"SELECT ?s WHERE {{ ?s a <{iri}> }}")
-        db.executemany("INSERT INTO raw VALUES (?, ?, '')", ((index, s) for s, _ in rows))
-        if step:
-            step.advance(1)
+            rows.append(fact)
+        if len(rows) >= 10_000:
+            db.executemany("INSERT INTO raw VALUES (?, ?, ?)", rows)
+            rows = []
+        if len(texts) >= 1_000:
+            db.executemany("INSERT INTO abstract_raw VALUES (?, ?)", texts)
+            texts = []
+    db.executemany("INSERT INTO raw VALUES (?, ?, ?)", rows)
+    db.executemany("INSERT INTO abstract_raw VALUES (?, ?)", texts)
     db.execute("CREATE TABLE fact (p INTEGER, s TEXT, o TEXT, PRIMARY KEY (p, s, o)) WITHOUT ROWID")
     db.execute("INSERT OR IGNORE INTO fact SELECT p, s, o FROM raw ORDER BY p, s, o")
     db.execute("DROP TABLE raw")

@@ -38,6 +38,7 @@ from kg.report.views import (
 
 # what the list of people shows of each, counted while their pages are written
 STATS = "CREATE TABLE agent_stats (agent TEXT PRIMARY KEY, papers INTEGER, coauthors INTEGER)"
+Stats = list[tuple[str, int, int]]  # (person, papers, co-authors)
 BY_AUTHOR = "authorship WHERE agent = ?"
 BY_TOPIC = "paper_topic WHERE topic = ?"
 
@@ -46,14 +47,14 @@ def person_files(
     cat: Catalogue,
     shared: Shared,
     shard: Shard = (None, None),
-    stats: list[tuple[str, int, int]] | None = None,
+    stats: Stats | None = None,
 ) -> Iterator[File]:
     """Each person's page, the parts of their papers and the ``.bib`` of their papers (the
     people whose IRI is in ``shard``, all by default); what the list of people counts of
     each goes to ``stats`` (agent, papers, co-authors), or else to the table
     ``agent_stats``."""
     small, limits = shared.small, shared.limits
-    counted: list[tuple[str, int, int]] = [] if stats is None else stats
+    counted: Stats = [] if stats is None else stats
     where, params = in_shard(shard, "iri")
     everyone = cat.rows(
         f"SELECT iri, name, ambiguous, path FROM agent WHERE 1 {where} ORDER BY iri", params
@@ -107,10 +108,12 @@ def person_files(
         save_stats(cat, counted)
 
 
-def save_stats(cat: Catalogue, stats: list[tuple[str, int, int]]) -> None:
-    """The counts of the list of people, into the table ``agent_stats`` (made anew)."""
-    cat.db.execute("DROP TABLE IF EXISTS agent_stats")
-    cat.db.execute(STATS)
+def save_stats(cat: Catalogue, stats: Stats, anew: bool = True) -> None:
+    """The counts of the list of people, into the table ``agent_stats`` (made anew unless
+    not ``anew``)."""
+    if anew:
+        cat.db.execute("DROP TABLE IF EXISTS agent_stats")
+        cat.db.execute(STATS)
     cat.db.executemany("INSERT INTO agent_stats VALUES (?, ?, ?)", stats)
 
 

@@ -9,13 +9,15 @@ adds hover highlighting, table filters and the BibTeX copy buttons. Paper, perso
 pages link ``.bib`` files written beside them (``bib``, issue 18). Nothing is fetched from
 the network. The same store (and validation report) always gives byte-identical files.
 
-At scale (issue 21) the report streams: the store is read once into a working catalogue
-(``catalogue``, a temporary SQLite file beside the report), then each page is rendered
-from a few queries and written at once (``views``, ``entities``, ``lists``), so memory
-does not grow with the graph. Long lists come in parts of bounded size (``parts``). The
-files go into a staging folder swapped in whole (``output``): an interrupted run leaves the
-previous report whole, and a file whose bytes did not change is the previous report's file
-itself (linked), so only the pages a rebuild changed are new files.
+At scale (issue 21) the report streams: the graph is read once into a working catalogue
+(``catalogue``, a temporary SQLite file beside the report; ``facts``: from the build's
+graph.nq when it is the store's content), then each page is rendered from a few queries
+and written at once (``views``, ``entities``, ``lists``; the paper and person pages on
+every core, ``workers``), so memory does not grow with the graph. Long lists come in
+parts of bounded size (``parts``). The files go into a staging folder swapped in whole
+(``output``): an interrupted run leaves the previous report whole, and a file whose bytes
+did not change is the previous report's file itself (linked), so only the pages a rebuild
+changed are new files.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from pathlib import Path
 
 from kg.errors import UsageError
 from kg.graph.vocab import PREFIXES
-from kg.heap import release_freed_memory
 from kg.progress import Progress, Step, stage
 from kg.publish import resolved_target, staging_beside
-from kg.report.catalogue import SCANS, Catalogue, Small, derive, fill
+from kg.report.catalogue import Catalogue, Small, derive
 from kg.report.citations import cite
 from kg.report.docs import TurtleFile, ontology_page, shapes_page
 from kg.report.entities import topic_files
+from kg.report.facts import fill_from_build
 from kg.report.from_store import load_small
 from kg.report.gallery import QueryRun, Validation, gallery_page, validation_html
 from kg.report.html import ASSETS, Links, page
@@ -47,10 +49,10 @@ from kg.report.inputs import (
     summarise_validation,
 )
 from kg.report.lists import counts, papers_files, papers_per_year, people_files, topics_files
-from kg.report.output import SiteWriter, publishing
+from kg.report.output import SiteWriter, publishing, release_memory
 from kg.report.pages import Context
 from kg.report.parts import Limits
-from kg.report.search import search_files
+from kg.report.search import documents, search_files, topic_documents
 from kg.report.views import Shared
 from kg.report.workers import write_pages
 from kg.resources import QUERIES_DIR, REPORT_ASSETS_DIR
@@ -125,8 +127,6 @@ def render_report(
         cat = Catalogue(work / "catalogue.sqlite")
         try:
             small, runs = _read_store(out_dir, cat, write, progress)
-            release_freed_memory()  # what the store and its queries held, for the pages
-            cat.cache(CACHE_MIB)
             people, papers = counts(cat)
             shared = Shared.of(small, prefixes_for(small), limits)
             with stage(progress, f"citing {papers:,} papers", papers, "papers") as step:
@@ -180,33 +180,34 @@ def _read_store(
     write: Callable[[Iterable[tuple[str, bytes]], Step], None],
     progress: Progress | None,
 ) -> tuple[Small, list[QueryRun]]:
-    """Everything the report reads from the store: the catalogue filled, then the search
-    index written, each saved query run: each with the store opened for it and closed
-    after: its caches grow with the store and with the indexes read, so each part holds
-    only its own (and what they held is handed back to the system before the pages)."""
+    """Everything the report reads from the built graph: the catalogue filled (from the
+    build's graph.nq when it is the store's content, ``kg.report.facts``) with the small
+    things and the topics read from the store; the search index, from the catalogue; each
+    saved query, run on the store opened for it and closed after. The store's caches grow
+    with what a reading touches (some 175 MB at 100 k papers), so each reading holds only
+    its own, and what they held is handed back to the system before the pages."""
     path = store_path(out_dir)
-    with open_store(path) as store:
-        with stage(progress, "reading the store", SCANS, "properties") as step:
-            fill(cat, store, step)
+    with stage(progress, "reading the store") as step:
+        with open_store(path) as store:
+            source = fill_from_build(cat, out_dir, store, step)
             small = load_small(store, cat)
-            derive(cat)
-            people, papers = counts(cat)
-            step.done(f"read {people:,} people, {papers:,} papers from the store")
-    del store
-    release_freed_memory()
-    with open_store(path) as store:
-        with stage(progress, "indexing for the search") as step:
-
-            def path_of(iri: str) -> str | None:
-                return small.topic_paths.get(iri) or cat.path_of(iri)
-
-            write(search_files(store, path_of), step)  # search.html, search/*.js
-            step.done("wrote the search index")
-    del store
-    release_freed_memory()
+            topics = topic_documents(store, small.topic_paths.get)
+        del store
+        release_memory()
+        derive(cat)
+        people, papers = counts(cat)
+        step.done(f"read {people:,} people, {papers:,} papers from {source}")
+    with stage(progress, "indexing for the search") as step:
+        write(search_files(documents(cat, topics)), step)  # search.html, search/*.js
+        step.done("wrote the search index")
+    release_memory()
+    cat.close()  # its page cache, while the queries fill the store's
     saved = len(library(QUERIES_DIR))
-    with stage(progress, f"running {saved} saved queries", saved, "queries") as step:
-        runs = run_each(partial(open_store, path), step=step)
+    try:
+        with stage(progress, f"running {saved} saved queries", saved, "queries") as step:
+            runs = run_each(partial(open_store, path), step=step)
+    finally:
+        cat.reopen(CACHE_MIB)
     return small, runs
 
 

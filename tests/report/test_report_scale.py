@@ -252,7 +252,7 @@ def test_progress_shows_each_stage_unless_quiet(generated_out: Path, tmp_path: P
     assert code == 0, stderr
     for line in (
         r"kg: reading the store",
-        r"kg: read [\d,]+ people, [\d,]+ papers from the store in [\d.]+ s",
+        r"kg: read [\d,]+ people, [\d,]+ papers from graph.nq in [\d.]+ s",
         r"kg: writing [\d,]+ paper pages",
         r"kg: wrote [\d,]+ person pages in [\d.]+ s",
         r"kg: wrote [\d,]+ topic pages in [\d.]+ s",
