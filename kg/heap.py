@@ -11,12 +11,11 @@ everything that is not in a cycle, so pausing the collector costs no memory in p
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import gc
 import sys
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,9 +42,19 @@ def release_freed_memory() -> None:
     """Hand memory Python has freed back to the system (glibc keeps it otherwise), so the
     store process beside the build has it. Measured at 100k papers: see benchmarks/."""
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if sys.platform.startswith("linux") and name:
-        try:
-            ctypes.CDLL(name).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: nothing to hand back this way
-            pass
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, looked up once: ``ctypes.util.find_library`` runs ``ldconfig``
+    in a child process each time, a child that shares the parent's memory until it runs the
+    program (a sampler of the processes' PSS then counts that memory twice)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return None

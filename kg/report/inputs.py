@@ -19,10 +19,10 @@ from rdflib import Graph
 
 from kg.errors import KgError, StoreError, UsageError
 from kg.graph.layout import Graph as StoreGraph
+from kg.heap import release_freed_memory
 from kg.progress import Step
 from kg.report.docs import TurtleFile
 from kg.report.gallery import MAX_ROWS, Cell, Finding, QueryRun, Validation
-from kg.report.output import release_memory
 from kg.resources import ONTOLOGY_DIR, QUERIES_DIR, SHAPES_DIR
 from kg.sparql.results import Results
 from kg.sparql.saved import (
@@ -157,7 +157,7 @@ def run_each(
             step.detail(saved.name)
         with opened() as store:
             runs.append(run_one(store, saved))
-        release_memory()
+        release_freed_memory()
         if step:
             step.advance(1)
     return runs

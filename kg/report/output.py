@@ -11,19 +11,15 @@ report no longer has are gone with the old folder.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import os
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from kg.errors import OutputError
+from kg.heap import release_freed_memory
 from kg.publish import output_lock, remove_leftovers, staging_beside, swap_in
 
 # O_EXCL|O_NOFOLLOW: never write through a link, never over a file (each path once)
@@ -92,7 +88,7 @@ class SiteWriter:
         else:
             self.write_chunks(relative, data)
         if self.counts.files % TRIM_EVERY == 0:
-            release_memory()
+            release_freed_memory()
 
     def add(self, other: Counts) -> None:
         """Count what another writer (a worker's, into the same folder) wrote."""
@@ -125,28 +121,6 @@ class SiteWriter:
         except OSError:
             return None
         return old if stat.S_ISREG(info.st_mode) and info.st_size == size else None
-
-
-def release_memory() -> None:
-    """``kg.heap.release_freed_memory``, with the C library looked up once: the report hands
-    memory back often (after each store reading, each query, each shard of pages), and
-    ``ctypes.util.find_library`` runs ``ldconfig`` in a child process each time, a child
-    that shares the parent's memory until it runs the program (a sampler of the processes'
-    PSS then counts that memory twice)."""
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@cache
-def _malloc_trim() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
-    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
-        return None
 
 
 def _same(old: Path, data: bytes) -> bool:

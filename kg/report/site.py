@@ -29,6 +29,7 @@ from pathlib import Path
 
 from kg.errors import UsageError
 from kg.graph.vocab import PREFIXES
+from kg.heap import release_freed_memory
 from kg.progress import Progress, Step, stage
 from kg.publish import resolved_target, staging_beside
 from kg.report.catalogue import Catalogue, Small, derive
@@ -49,7 +50,7 @@ from kg.report.inputs import (
     summarise_validation,
 )
 from kg.report.lists import counts, papers_files, papers_per_year, people_files, topics_files
-from kg.report.output import SiteWriter, publishing, release_memory
+from kg.report.output import SiteWriter, publishing
 from kg.report.pages import Context
 from kg.report.parts import Limits
 from kg.report.search import documents, search_files, topic_documents
@@ -193,14 +194,14 @@ def _read_store(
             small = load_small(store, cat)
             topics = topic_documents(store, small.topic_paths.get)
         del store
-        release_memory()
+        release_freed_memory()
         derive(cat)
         people, papers = counts(cat)
         step.done(f"read {people:,} people, {papers:,} papers from {source}")
     with stage(progress, "indexing for the search") as step:
         write(search_files(documents(cat, topics)), step)  # search.html, search/*.js
         step.done("wrote the search index")
-    release_memory()
+    release_freed_memory()
     cat.close()  # its page cache, while the queries fill the store's
     saved = len(library(QUERIES_DIR))
     try:

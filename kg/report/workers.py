@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.heap import release_freed_memory
 from kg.processes import worker_pool
 from kg.progress import Step
 from kg.report.catalogue import Catalogue
 from kg.report.entities import STATS, Stats, person_files, save_stats
-from kg.report.output import Counts, SiteWriter, release_memory
+from kg.report.output import Counts, SiteWriter
 from kg.report.views import File, Shard, Shared, paper_files
 
 SHARD = 1_000  # papers or people per task
@@ -67,7 +68,7 @@ def write_pages(
             step.advance(count)
         return
     cat.close()  # no connection crosses a fork, and no lock of ours stays on the file
-    release_memory()  # what the parent freed is not copied into every worker
+    release_freed_memory()  # what the parent freed is not copied into every worker
     job = Job(kind, cat.path, writer.staging, writer.previous, shared)
     kept = cat.path.with_name(f"{kind}-stats.sqlite")
     try:
@@ -149,5 +150,5 @@ def _write_shard(task: tuple[Shard, int]) -> tuple[Counts, Stats, int]:
     stats: Stats = []
     for path, data in _files(job.kind, cat, job.shared, shard, stats):
         writer.write_file(path, data)
-    release_memory()
+    release_freed_memory()
     return writer.counts, stats, count
