@@ -68,6 +68,11 @@ PROPERTIES: tuple[tuple[str, str], ...] = (
     ("count", KG + "printedAuthorCount"),
     ("name", FOAF + "name"),
     ("candidate", KG + "possibleActualCreator"),
+    # a paper linked to its arXiv record (issue #19)
+    ("same_as", SCHEMA + "sameAs"),
+    ("submitted", DCT + "dateSubmitted"),
+    ("cross", KG + "crossListedIn"),
+    ("arxiv_name", KG + "arxivName"),
 )
 # (name, class): ``?s a <class>`` scanned into ``fact`` with an empty object
 CLASSES: tuple[tuple[str, str], ...] = (
@@ -187,7 +192,7 @@ def derive(cat: Catalogue) -> None:
     db.execute(
         f"""CREATE TABLE authorship AS SELECT f.s AS iri, MIN(f.o) AS paper,
           {_value("ordinal", cast="INTEGER")} AS ordinal, {_value("author")} AS agent,
-          {_value("printed")} AS printed
+          {_value("printed")} AS printed, {_value("arxiv_name")} AS arxiv_name
         FROM fact f WHERE f.p = {P["authorship_of"]} GROUP BY f.s"""
     )
     db.execute("DELETE FROM authorship WHERE ordinal IS NULL")

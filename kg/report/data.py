@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ARXIV_ABS = "https://arxiv.org/abs/"
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -31,6 +33,7 @@ class Authorship:
     ordinal: int
     agent: str
     printed: str
+    arxiv_name: str = ""  # the linked arXiv record's name at this position (issue #19)
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +71,19 @@ class Paper:
     listings: tuple[Listing, ...] = ()
     first_seen: str = ""  # kg:firstSeen: the earliest capture date of a page listing it
     last_seen: str = ""  # kg:lastSeen
+    # from the paper's arXiv record, when it is linked to one (issue #19)
+    same_as: tuple[str, ...] = ()  # arxiv.org/abs and doi.org IRIs
+    submitted: str = ""  # dcterms:dateSubmitted: the v1 date
+    cross: tuple[str, ...] = ()  # kg:crossListedIn
+
+    @property
+    def arxiv_id(self) -> str:
+        """The id of the linked arXiv record ("2311.11696"), or ""."""
+        return next((i[len(ARXIV_ABS) :] for i in self.same_as if i.startswith(ARXIV_ABS)), "")
+
+    @property
+    def doi_iri(self) -> str:
+        return next((i for i in self.same_as if i.startswith("https://doi.org/")), "")
 
     @property
     def year(self) -> int | None:

@@ -322,12 +322,19 @@ def _seen(paper: Paper) -> str:
     return e(f"first {paper.first_seen}, last {paper.last_seen}")
 
 
+def _arxiv_link(arxiv_id: str) -> str:
+    return f'<a class="arxiv" href="https://arxiv.org/abs/{e(arxiv_id)}">arXiv:{e(arxiv_id)}</a>'
+
+
 def paper_page(ctx: Context, paper: Paper) -> str:
     depth = 1
     items = []
+    record = paper.arxiv_id
     for a in paper.authors:
         agent = ctx.site.agents.get(a.agent)
         extra = badge("ambiguous name", "ambiguous") if agent and agent.ambiguous else ""
+        if record and not a.printed:  # behind "et al." on every page: the record names them
+            extra += badge("from arXiv", "arxiv")
         name = agent.name if agent else ""
         printed = (
             f' <span class="hint">(printed “{e(a.printed)}”)</span>'
@@ -345,6 +352,17 @@ def paper_page(ctx: Context, paper: Paper) -> str:
             f'<p class="hint">The author list is incomplete (kg:authorListComplete false): '
             f"the pages showed {e(plural(paper.shown or 0, 'name'))}.</p>\n"
         )
+    elif record:
+        from_record = sum(1 for a in paper.authors if not a.printed)
+        authors += (
+            f'<p class="hint">The full list is the one of arXiv record {_arxiv_link(record)}: '
+            f"{e(plural(len(paper.authors), 'author'))}, of whom the pages printed "
+            f"{len(paper.authors) - from_record}; the {from_record} marked “from arXiv” "
+            "were behind “et al.”.</p>\n"
+            if from_record
+            else f'<p class="hint">The arXiv record {_arxiv_link(record)} confirms the '
+            "printed list.</p>\n"
+        )
     date = e(paper.issued or "unknown")
     if paper.year_inferred:
         date += ' <span class="hint">(year inferred from the capture date)</span>'
@@ -355,10 +373,18 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     code = "yes" if paper.has_code else "no"
     if paper.evidence:
         code += " — " + "; ".join(e(EVIDENCE.get(x, ctx.links.short(x))) for x in paper.evidence)
+    doi = paper.doi_iri
     body = definition_list(
         [
+            ("arXiv", _arxiv_link(record) if record else ""),
+            (
+                "DOI",
+                f'<a href="{e(doi)}">{e(doi.removeprefix("https://doi.org/"))}</a>' * bool(doi),
+            ),
+            ("Submitted (v1)", e(paper.submitted)),
             ("Issued", date),
             ("Topics", " ".join(ctx.links.to(t, depth, cls="tag") for t in paper.topics)),
+            ("Cross-listed in", " ".join(ctx.links.to(t, depth, cls="tag") for t in paper.cross)),
             (
                 "Organisations",
                 ", ".join(f"{e(o.name)} {ctx.links.iri(o.iri)}" for o in paper.orgs),
@@ -370,7 +396,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
         ]
     )
     body += section(
-        "Authors, in printed order",
+        "Authors, in the arXiv record's order" if record else "Authors, in printed order",
         authors or '<p class="empty">No authors shown.</p>\n',
         "authors",
     )

@@ -200,6 +200,18 @@ def paper_files(cat: Catalogue, shared: Shared, shard: Shard = (None, None)) -> 
         )
     )
     entries = grouped(rows("SELECT paper, key, entry FROM bib WHERE 1 {where}", "paper", "paper"))
+    same_as, submitted, cross = (
+        grouped(rows(f"SELECT s, o FROM fact WHERE p = {P[name]} {{where}}", "s", "s, o"))
+        for name in ("same_as", "submitted", "cross")
+    )
+    record_names = grouped(
+        rows(
+            "SELECT paper, ordinal, arxiv_name FROM authorship "
+            "WHERE arxiv_name IS NOT NULL {where}",
+            "paper",
+            "paper, ordinal",
+        )
+    )
     found = rows(
         "SELECT p.iri, p.path, p.title, COALESCE(a.text, ''), p.issued, p.inferred, "
         "p.complete, p.shown, p.has_code, p.first_seen, p.last_seen, p.authors, p.topics, "
@@ -211,6 +223,7 @@ def paper_files(cat: Catalogue, shared: Shared, shard: Shard = (None, None)) -> 
         iri, path, title, abstract, issued, inferred, complete, shown, code = row[:9]
         first, last, authors, topics, label = row[9:]
         written = json.loads(authors)
+        named = {ordinal: name for _, ordinal, name in record_names.take(iri)}
         seen = []
         for _, x, page_iri, line, form, category, date, flag, score, count in listings.take(iri):
             source = pages.get(page_iri or "")
@@ -240,7 +253,7 @@ def paper_files(cat: Catalogue, shared: Shared, shard: Shard = (None, None)) -> 
             shown=shown,
             has_code=bool(code),
             evidence=tuple(o for _, o in evidence.take(iri)),
-            authors=tuple(Authorship(a[0], a[1], a[2]) for a in written),
+            authors=tuple(Authorship(a[0], a[1], a[2], named.get(a[0], "")) for a in written),
             topics=tuple(json.loads(topics)),
             repos=tuple(sorted({Repository(r, u) for _, r, u in repos.take(iri)})),
             orgs=tuple(sorted({Organisation(o, n) for _, o, n in orgs.take(iri)})),
@@ -248,6 +261,9 @@ def paper_files(cat: Catalogue, shared: Shared, shard: Shard = (None, None)) -> 
             listings=tuple(sorted(seen, key=lambda x: (x.file, x.line, x.iri))),
             first_seen=first,
             last_seen=last,
+            same_as=tuple(o for _, o in same_as.take(iri)),
+            submitted=next((o for _, o in submitted.take(iri)), ""),
+            cross=tuple(o for _, o in cross.take(iri)),
         )
         paths, labels, agents = {iri: path}, {iri: label}, {}
         for _, agent, _, name, where, ambiguous in written:
