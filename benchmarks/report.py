@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -172,6 +173,31 @@ def chromium() -> str | None:
 
 def open_seconds(binary: str, url: str, work: Path) -> float:
     """Seconds headless Chromium needs to load ``url`` and dump its DOM (scripts run)."""
+    return _chromium(binary, url, work)[0]
+
+
+SEARCH_WORDS = "learning"  # a title word of every generated corpus
+_RESULTS = re.compile(r'<ol([^>]*\bid="search-results"[^>]*)>')
+
+
+def search_figures(binary: str, site: Path, work: Path) -> dict[str, Any]:
+    """``search.html?q=SEARCH_WORDS`` from file://: the milliseconds from the page's start to
+    its first results (the page writes them into ``data-ms``), and how many it found."""
+    url = (site / "search.html").as_uri() + "?q=" + SEARCH_WORDS
+    timings = []
+    for _ in range(2):
+        dom = _chromium(binary, url, work, "--virtual-time-budget=20000")[1]
+        found = _RESULTS.search(dom)
+        attributes = dict(re.findall(r'data-([a-z]+)="([^"]*)"', found.group(1) if found else ""))
+        if attributes.get("state") != "done":
+            return {"search_query": SEARCH_WORDS, "search_error": "no results list in the DOM"}
+        timings.append((int(attributes["ms"]), int(attributes.get("count", "0"))))
+    ms, count = min(timings)
+    return {"search_query": SEARCH_WORDS, "search_ms": ms, "search_results": count}
+
+
+def _chromium(binary: str, url: str, work: Path, *extra: str) -> tuple[float, str]:
+    """Headless Chromium on ``url`` with the network cut off: seconds and the DOM dumped."""
     profile = work / "chromium-profile"
     shutil.rmtree(profile, ignore_errors=True)
     command = [
@@ -188,11 +214,12 @@ def open_seconds(binary: str, url: str, work: Path) -> float:
         "--proxy-server=http://127.0.0.1:9",
         "--host-resolver-rules=MAP * ~NOTFOUND",
         "--dump-dom",
+        *extra,
         url,
     ]
     started = time.perf_counter()
-    subprocess.run(command, capture_output=True, timeout=600, check=True)
-    return time.perf_counter() - started
+    done = subprocess.run(command, capture_output=True, timeout=600, check=True, text=True)
+    return time.perf_counter() - started, done.stdout
 
 
 def browser_figures(site: Path, work: Path) -> dict[str, Any]:
@@ -210,6 +237,7 @@ def browser_figures(site: Path, work: Path) -> dict[str, Any]:
         "largest_index_bytes": largest.stat().st_size,
         "chromium_open_s": round(min(runs), 2),
         "chromium_empty_s": round(base, 2),
+        **search_figures(binary, site, work),
     }
 
 
@@ -318,13 +346,14 @@ def render(results: dict[str, Any]) -> str:
         "`kg build -q` of the same corpus, on the same machine; peak memory is the summed "
         "PSS of the report's processes, sampled every 0.2 s (and the largest RSS). Chromium: "
         "headless, from file://, the largest list page (papers, people, topics and their "
-        "parts), minus the time it takes for an empty page. *Again*: the same report run "
-        "over the site it wrote.",
+        "parts), minus the time it takes for an empty page; search: `search.html?q=learning` "
+        "from file://, milliseconds from the page's start to its first results (the page's "
+        "own `data-ms`), and how many. *Again*: the same report run over the site it wrote.",
         "",
         "| papers | code | build s | report s | × build | peak PSS MiB | max RSS MiB | files "
-        "| size | largest HTML | HTML > 1 MB | largest list | Chromium s | again s "
-        "| rewritten |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|--:|--:|--:|",
+        "| size | largest HTML | HTML > 1 MB | largest list | Chromium s | search ms "
+        "| again s | rewritten |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|--:|--:|--:|--:|",
     ]
     for entry in results.values():
         build, report, site = entry.get("build") or {}, entry["report"], entry["site"]
@@ -341,10 +370,17 @@ def render(results: dict[str, Any]) -> str:
             f"| {site['html_over_1mb']} "
             f"| {_mb(browser['largest_index_bytes']) if browser else '-'} "
             f"(`{browser.get('largest_index', '-')}`) | {opened} "
+            f"| {_search(browser)} "
             f"| {again.get('wall', '-')} | {again.get('rewritten', '-')} |"
         )
     lines += ["", SECTION_END]
     return "\n".join(lines) + "\n"
+
+
+def _search(browser: dict[str, Any]) -> str:
+    if "search_ms" not in browser:
+        return "-"
+    return f"{browser['search_ms']} ({browser['search_results']:,} found)"
 
 
 def write_section(results: dict[str, Any]) -> None:

@@ -27,12 +27,8 @@ from kg.report.data import (
     Site,
 )
 from kg.report.html import Links
-from kg.report.pages import (
-    Context,
-    paper_page,
-    papers_part_page,
-    topic_name,
-)
+from kg.report.pages import Context, papers_part_page, topic_name
+from kg.report.paper import paper_page
 from kg.report.parts import (
     PAPER_ROW_BYTES,
     Group,

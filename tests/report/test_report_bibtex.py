@@ -19,7 +19,8 @@ from kg.cite.model import Citation
 from kg.graph.layout import as_one_graph
 from kg.report.bib import Entry, bib_files, download_link
 from kg.report.data import Paper, Site
-from kg.report.pages import make_context, paper_page
+from kg.report.pages import make_context
+from kg.report.paper import paper_page
 
 PREFIXES = "PREFIX schema: <https://schema.org/>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
 COPY_BUTTON = '<button type="button" class="copy" data-copy="bibtex-entry" hidden>'

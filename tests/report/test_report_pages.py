@@ -13,7 +13,8 @@ from htmlpage import Page, parse
 
 from kg.graph.layout import as_one_graph
 from kg.report.data import Paper, Site
-from kg.report.pages import make_context, paper_page
+from kg.report.pages import make_context
+from kg.report.paper import paper_page
 
 PREFIXES = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
