@@ -29,6 +29,7 @@ from kg.cite.keys import ascii_word
 from kg.graph.vocab import PREFIXES
 from kg.report.data import Dataset, Metrics, Paper, SourcePage, Topic
 from kg.report.html import short_hash, slug_for
+from kg.report.parts import row_weight
 
 RDF = PREFIXES["rdf"]
 KG, DCT, SCHEMA = PREFIXES["kg"], PREFIXES["dcterms"], PREFIXES["schema"]
@@ -331,7 +332,7 @@ def _papers(cat: Catalogue) -> None:
                 label.casefold(),
                 "" if title else " ".join((abstract or "").split()[:13]),
                 *date_keys(issued or ""),
-                2 + len(written),
+                row_weight(len(written)),
                 json.dumps(written, ensure_ascii=False, separators=(",", ":")),
                 json.dumps(subjects, ensure_ascii=False, separators=(",", ":")),
             )

@@ -71,6 +71,9 @@ class Paper:
     listings: tuple[Listing, ...] = ()
     first_seen: str = ""  # kg:firstSeen: the earliest capture date of a page listing it
     last_seen: str = ""  # kg:lastSeen
+    # authors left out of ``authors`` by a list (kg.report.parts.LONG_LIST): a long list
+    # keeps its first ones and the person whose page lists it
+    more_authors: int = 0
     # from the paper's arXiv record, when it is linked to one (issue #19)
     same_as: tuple[str, ...] = ()  # arxiv.org/abs and doi.org IRIs
     submitted: str = ""  # dcterms:dateSubmitted: the v1 date

@@ -60,7 +60,7 @@ def person_files(
         f"SELECT iri, name, ambiguous, path FROM agent WHERE 1 {where} ORDER BY iri", params
     )
     for iri, name, ambiguous, path in everyone:
-        refs = Refs()
+        refs = Refs(me=iri)
         papers = newest_first(refs.papers(_papers(cat, BY_AUTHOR, iri)))
         agent = Agent(
             iri=iri,
@@ -98,7 +98,7 @@ def person_files(
         listed = Shown(len(others), others[: limits.listed])
         cited = _cited(cat, BY_AUTHOR, iri)
         oldest_first = papers[::-1]
-        partners = {a.agent for p in papers for a in p.authors} - {iri}
+        partners = {a.agent for p in papers if not p.more_authors for a in p.authors} - {iri}
         counted.append((iri, len(papers), len(partners)))
         yield path, person_page(ctx, agent, oldest_first, shown, cited, listed, limits)
         yield from part_files

@@ -129,6 +129,9 @@ def author_line(ctx: Context, paper: Paper, depth: int, me: str = "") -> str:
         link = ctx.links.to(a.agent, depth, (a.printed or ctx.links.labels.get(a.agent, "")) + mark)
         names.append(f"<strong>{link}</strong>" if a.agent == me else link)
     text = ", ".join(names)
+    if paper.more_authors:  # a long list: its paper's page has them all
+        more = f"and {paper.more_authors:,} more author{'s' * (paper.more_authors != 1)}"
+        text += f", {ctx.links.to(paper.iri, depth, more, cls='etal')}"
     if not paper.complete:
         text += (" " if not names else ", ") + '<span class="etal">et al.</span>'
     return text or '<span class="empty">no authors shown</span>'
@@ -185,7 +188,8 @@ def coauthors(papers: Iterable[Paper], iri: str, labels: Mapping[str, str]) -> l
     """The co-authors of ``iri`` on ``papers``, most shared papers first, then by name."""
     counts: Counter[str] = Counter()
     for paper in papers:
-        counts.update({a.agent for a in paper.authors} - {iri})
+        if not paper.more_authors:  # a long list makes no co-authors (kg:coauthor neither)
+            counts.update({a.agent for a in paper.authors} - {iri})
     found = [Coauthor(other, shared) for other, shared in counts.items()]
     return sorted(found, key=lambda c: (-c.shared, labels.get(c.iri, ""), c.iri))
 

@@ -42,6 +42,19 @@ class Limits:
 
 
 PAPER_ROW_BYTES = 150  # per unit of a paper row's weight (2 + its authors)
+# A list shows this many authors of a paper, then "and N more", when the paper has more
+# than ``LONG_LIST`` (a consortium paper linked to arXiv lists thousands: each of them would
+# repeat all the others on their own page). Such a paper counts no co-authors, as the
+# build's kg:coauthor table (kg/graph/tables.py: MAX_PAIRED_CREATORS).
+LIST_AUTHORS = 10
+LONG_LIST = 100
+
+
+def row_weight(authors: int) -> int:
+    """A paper row's weight in a list: 2, and the authors it shows."""
+    return 2 + (authors if authors <= LONG_LIST else LIST_AUTHORS + 1)
+
+
 PERSON_ROW_BYTES = 400
 TOPIC_ROW_BYTES = 500
 

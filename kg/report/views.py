@@ -30,6 +30,8 @@ from kg.report.html import Links
 from kg.report.pages import Context, papers_part_page, topic_name
 from kg.report.paper import paper_page
 from kg.report.parts import (
+    LIST_AUTHORS,
+    LONG_LIST,
     PAPER_ROW_BYTES,
     Group,
     Limits,
@@ -40,6 +42,7 @@ from kg.report.parts import (
     pager,
     parts_list,
     plan,
+    row_weight,
 )
 
 File = tuple[str, "str | Iterator[str]"]  # (path from the site root, text or its chunks)
@@ -65,12 +68,15 @@ LIGHT_COLUMNS = (
 
 class Refs:
     """What a page links to, gathered as the papers it lists are read: the paths and labels
-    of the papers and their authors, and the authors (name, ambiguity)."""
+    of the papers and their authors, and the authors (name, ambiguity). Of a paper with
+    more than ``LONG_LIST`` authors only the first ``LIST_AUTHORS`` are read, and ``me``
+    (the person whose page it is) wherever they stand."""
 
-    def __init__(self) -> None:
+    def __init__(self, me: str = "") -> None:
         self.paths: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.agents: dict[str, Agent] = {}
+        self.me = me
 
     def papers(self, rows: Iterable[Sequence[Any]]) -> list[Paper]:
         """Papers as the lists show them, from rows of ``LIGHT_COLUMNS`` (the abstract only
@@ -80,7 +86,14 @@ class Refs:
         for iri, title, head, issued, has_code, complete, authors, topics, path, label in rows:
             paths[iri], labels[iri] = path, label
             written = []
-            for ordinal, agent, printed, name, where, ambiguous in json.loads(authors):
+            entries = json.loads(authors)
+            more = 0
+            if len(entries) > LONG_LIST:
+                kept = entries[:LIST_AUTHORS] + [
+                    a for a in entries[LIST_AUTHORS:] if a[1] == self.me
+                ]
+                entries, more = kept, len(entries) - len(kept)
+            for ordinal, agent, printed, name, where, ambiguous in entries:
                 written.append(Authorship(ordinal, agent, printed))
                 if agent not in agents:
                     paths[agent], labels[agent] = where, name
@@ -95,6 +108,7 @@ class Refs:
                     complete=bool(complete),
                     authors=tuple(written),
                     topics=tuple(json.loads(topics)),
+                    more_authors=more,
                 )
             )
         return found
@@ -348,7 +362,7 @@ def in_memory_groups(papers: Sequence[Paper]) -> list[Group]:
     for p in papers:
         counts = found.setdefault(date_keys(p.issued), [0, 0])
         counts[0] += 1
-        counts[1] += 2 + len(p.authors)
+        counts[1] += row_weight(len(p.authors) + p.more_authors)
     return [Group(keys, n, weight) for keys, (n, weight) in found.items()]
 
 
