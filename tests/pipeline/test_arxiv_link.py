@@ -241,3 +241,43 @@ def test_a_new_or_changed_snapshot_rebuilds(tmp_path: Path) -> None:
     build(SEEDS, out, "-q")  # and without the option, the link and its report are gone
     assert not (out / "linking.txt").exists()
     assert ARXIV_GRAPH not in (out / "graph.nq").read_text(encoding="utf-8")
+
+
+REAL = ROOT.parent / "shared" / "arxiv" / "metadata.jsonl"  # never copied into the project
+
+
+def test_real_records_link_end_to_end(tmp_path: Path) -> None:
+    """A page printing seven real arXiv papers as the site does (the first three authors,
+    then et al.; the 3,303-author one among them), built against the 477 real records: all
+    seven link, their full lists come in, and the graph conforms."""
+    if not REAL.is_file():
+        pytest.skip(f"{REAL} is absent (it lives next to the project, not in it)")
+    from email.utils import parsedate_to_datetime
+
+    records = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
+    biggest = max(records, key=lambda r: len(r["authors_parsed"]))
+    chosen = [biggest, *[r for r in records if r is not biggest][:6]]
+    lines = []
+    for record in chosen:
+        day = parsedate_to_datetime(record["versions"][0]["created"])
+        names = [f"{given} {family}".strip() for family, given, _ in record["authors_parsed"]]
+        shown = ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+        code = record["categories"].split()[0].split(".")[-1]
+        lines += [
+            f"{code}{day:%b} {day.day}, {day.year}",
+            " ".join(record["title"].split()) + shown,
+            " ".join(record["abstract"].split()),
+        ]
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "real.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = build(pages, tmp_path / "out", "-q", "--arxiv-metadata", str(REAL))
+    report = json.loads((out / "linking.json").read_text(encoding="utf-8"))
+    assert {k["arxiv_id"] for k in report["links"]} == {r["id"] for r in chosen}
+    store = ox.Store.read_only(str(out / "store"))
+    sizes = rows(
+        store,
+        "SELECT ?p (COUNT(?a) AS ?n) WHERE { ?p kg:hasAuthorship ?a } GROUP BY ?p",
+    )
+    assert sorted(int(n) for _, n in sizes) == sorted(len(r["authors_parsed"]) for r in chosen)
+    assert "0 violations" in (out / "validation.txt").read_text(encoding="utf-8")
