@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from kg.diff.files import is_entities_graph
+from kg.diff.files import is_arxiv_graph, is_entities_graph
 from kg.diff.merge import Changes, PageGraph, SharedGraph
 from kg.diff.nquads import parse, value
 from kg.diff.pages import PageView, owners_of, page_view
@@ -39,6 +39,7 @@ class PaperMarks:
 class Collected:
     counts: dict[str, list[int]] = field(default_factory=dict)  # graph -> [removed, added]
     entities_graph: str = ""  # <base>graph/entities as N-Triples text
+    arxiv_graph: str = ""  # <base>graph/arxiv, in builds linked to arXiv (issue #19)
     papers: dict[str, PaperMarks] = field(default_factory=dict)  # paper IRI -> marks
     pages: dict[str, tuple[PageView | None, PageView | None]] = field(default_factory=dict)
     unchanged_pages: dict[str, list[str]] = field(default_factory=dict)  # owner -> pages
@@ -74,13 +75,15 @@ def collect(
         elif isinstance(event, SharedGraph):
             if is_entities_graph(event.graph):
                 found.entities_graph = graph
+            elif is_arxiv_graph(event.graph):
+                found.arxiv_graph = graph
         else:
             if sink is not None:
                 sink(event)
             count = found.counts.setdefault(graph, [0, 0])
             count[0] += len(event.removed)
             count[1] += len(event.added)
-            if graph == found.entities_graph:
+            if graph in (found.entities_graph, found.arxiv_graph):  # a paper's description
                 _mark_papers(found.papers, event.removed, went=True)
                 _mark_papers(found.papers, event.added, went=False)
     return found

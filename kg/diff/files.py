@@ -25,7 +25,12 @@ _PROBE_BYTES = 1 << 13  # binary search stops here and reads on line by line
 _NEAR_LINES = 64  # a prefix this close to the last one is read up to, not searched for
 
 # The graphs every build shares; any other graph is a page's (ontology/MODEL.md).
-_SHARED_SUFFIXES = (b"/graph/entities>", b"/graph/statistics>", b"/graph/dataset>")
+_SHARED_SUFFIXES = (
+    b"/graph/entities>",
+    b"/graph/statistics>",
+    b"/graph/dataset>",
+    b"/graph/arxiv>",  # what linked arXiv records say (issue #19)
+)
 _TAXONOMY = f"<{TAXONOMY_GRAPH}>".encode()
 
 
@@ -35,6 +40,12 @@ def is_page_graph(graph: bytes) -> bool:
 
 def is_entities_graph(graph: bytes) -> bool:
     return graph.endswith(_SHARED_SUFFIXES[0])
+
+
+def is_arxiv_graph(graph: bytes) -> bool:
+    """The graph of what linked arXiv records say of papers: a paper's description is the
+    entities graph's and this one's together."""
+    return graph.endswith(_SHARED_SUFFIXES[3])
 
 
 def graph_file(folder: Path) -> Path:

@@ -251,7 +251,8 @@ def _values(quads: Iterable[Quad], subject: str) -> dict[str, list[str]]:
 
 
 def _authors(quads: Iterable[Quad]) -> list[str]:
-    """The printed names of the paper's authorships, by ``kg:ordinal``."""
+    """The names of the paper's authorships, by ``kg:ordinal``: as printed, else as the
+    linked arXiv record gives it."""
     ordinals: dict[str, int] = {}
     names: dict[str, str] = {}
     for quad in quads:
@@ -259,6 +260,8 @@ def _authors(quads: Iterable[Quad]) -> list[str]:
             ordinals[quad.subject] = int(value(quad.object))
         elif quad.predicate == KG_.printedName:
             names[quad.subject] = value(quad.object)
+        elif quad.predicate == KG_.arxivName:  # an author no page printed (issue #19)
+            names.setdefault(quad.subject, value(quad.object))
     return [names.get(a, "") for a in sorted(ordinals, key=lambda a: (ordinals[a], a))]
 
 
@@ -284,7 +287,14 @@ class _Context:
         return self._key(f"<{person}> {FOAF_.name} ")
 
     def _paper_keys(self, paper: str) -> list[bytes]:
-        return [self._key(f"<{paper}> "), self._key(f"<{paper}/authorship/")]
+        """A paper's lines: the entities graph's, and the arXiv graph's (issue #19), which
+        the entities graph leaves what a linked record says to."""
+        keys = [self._key(f"<{paper}> "), self._key(f"<{paper}/authorship/")]
+        arxiv = f"<{self.found.base}graph/arxiv>".encode()
+        return keys + [
+            subject_key(arxiv, f"<{paper}> "),
+            subject_key(arxiv, f"<{paper}/authorship/"),
+        ]
 
     def _known_title(self, paper: str, which: str) -> str | None:
         """The title the changed lines carry for the paper in one build, if they do."""
