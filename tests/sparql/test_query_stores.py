@@ -92,6 +92,20 @@ def test_every_saved_query_gives_the_local_rows_on_virtuoso(
     same_rows(remote, local[query.name], query)
 
 
+@pytest.mark.parametrize("person", ["Xingtai Lv", "Nobody Here"])
+def test_a_persons_new_papers_are_the_local_rows_on_virtuoso(
+    virtuoso: str, built: Path, person: str
+) -> None:
+    """new-papers reads a person's papers in a UNION branch of its own, and the parameter
+    reaches it on an endpoint only through the filter after the union."""
+    query = load("new-papers")
+    given = bind(query, [("person", person)])
+    store = as_one_graph(ox.Store.read_only(str(built / "store")))
+    expected = run_local(store, query, given)
+    assert bool(expected.rows) == (person == "Xingtai Lv")
+    same_rows(run_remote(virtuoso, query, given, default_graph=UNION), expected, query)
+
+
 def test_virtuoso_default_graph_overcounts_without_the_union_graph(virtuoso: str) -> None:
     """Why kg query reads <base>graph/union: Virtuoso's own default graph counts a
     co-author once per graph that holds the triples (issue 20: 38 rows instead of 16)."""
