@@ -172,7 +172,7 @@ def _linked(store: Graph, facts: _Facts) -> None:
         facts.submitted[paper] = min(submitted, facts.submitted.get(paper, submitted))
 
 
-def _year_month(issued: str | None) -> tuple[int | None, int | None]:
+def year_month(issued: str | None) -> tuple[int | None, int | None]:
     parts = issued.split("-") if issued else []
     try:
         year = int(parts[0]) if parts else None
@@ -184,7 +184,7 @@ def _year_month(issued: str | None) -> tuple[int | None, int | None]:
 
 def _citation(facts: _Facts, paper: str, key: str) -> Citation:
     issued, inferred = facts.dated(paper)
-    year, month = _year_month(issued)
+    year, month = year_month(issued)
     return Citation(
         paper=paper,
         key=key,
@@ -213,7 +213,7 @@ def topic_matches(code: str, notation: str | None) -> bool:
 
 def on_or_after(issued: str | None, since: date) -> bool:
     """Whether a date, as precise as the graph knows it, may be ``since`` or later."""
-    year, month = _year_month(issued)
+    year, month = year_month(issued)
     if year is None:
         return False
     if month is None:
@@ -250,7 +250,7 @@ def read_citations(store: Graph, selection: Selection = Selection()) -> Cited:  
         (
             paper,
             facts.names(paper),
-            _year_month(facts.dated(paper)[0])[0],
+            year_month(facts.dated(paper)[0])[0],
             facts.title[paper],
             facts.dated(paper)[0] or "",
         )

@@ -14,18 +14,9 @@ from __future__ import annotations
 from kg.cite.bibtex import bibtex_entry
 from kg.cite.keys import base_key, suffix
 from kg.cite.model import Citation
+from kg.cite.read import year_month
 from kg.progress import Step
 from kg.report.catalogue import Catalogue, P, Small, grouped
-
-
-def _year_month(issued: str) -> tuple[int | None, int | None]:
-    parts = issued.split("-") if issued else []
-    try:
-        year = int(parts[0]) if parts else None
-        month = int(parts[1]) if len(parts) > 1 else None
-    except ValueError:
-        return None, None
-    return year, month
 
 
 def cite(cat: Catalogue, small: Small, step: Step | None = None) -> int:
@@ -48,7 +39,7 @@ def cite(cat: Catalogue, small: Small, step: Step | None = None) -> int:
     rows = []
     for iri, title, issued in cat.rows(titled + " ORDER BY iri"):
         names = tuple(name for _, _, name in authors.take(iri))
-        rows.append((iri, base_key(names, _year_month(issued)[0], title), issued, title))
+        rows.append((iri, base_key(names, year_month(issued)[0], title), issued, title))
         if len(rows) >= 5_000:
             db.executemany("INSERT INTO cite VALUES (?, ?, ?, ?)", rows)
             rows = []
@@ -119,7 +110,7 @@ def _entries(cat: Catalogue, small: Small, step: Step | None) -> int:
     entries = []
     for iri, title, issued, inferred, complete, key in found:
         authors = tuple(name for _, _, name in names.take(iri))
-        year, month = _year_month(issued)
+        year, month = year_month(issued)
         files = {small.pages[p].file for _, p in pages.take(iri) if p in small.pages}
         notations = [n for _, n in categories.take(iri)]
         citation = Citation(

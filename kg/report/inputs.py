@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.errors import KgError, StoreError, UsageError
+from kg.errors import KgError
 from kg.graph.layout import Graph as StoreGraph
 from kg.heap import release_freed_memory
 from kg.progress import Step
@@ -26,12 +26,12 @@ from kg.report.gallery import MAX_ROWS, Cell, Finding, QueryRun, Validation
 from kg.resources import ONTOLOGY_DIR, QUERIES_DIR, SHAPES_DIR
 from kg.sparql.results import Results
 from kg.sparql.saved import (
-    QuerySyntaxError,
     SavedQuery,
     bind,
     library,
     refuse_service,
     run_local,
+    store_errors,
 )
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -187,22 +187,12 @@ def _run_select(
     refuse_service(saved)
     substitutions = {ox.Variable(name): term for name, term in bindings.items()}
     ordered = bool(_ORDER_BY.search(saved.text))
-    try:
+    with store_errors(saved):
         result = store.query(saved.text, substitutions=substitutions or None)
         assert isinstance(result, ox.QuerySolutions)  # a SELECT's
         variables = tuple(v.value for v in result.variables)
         rows = (tuple(_cell(t) for t in solution) for solution in result)
         kept, total = _first(rows, ordered)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"{saved.source}: {exc}") from exc
-    except RuntimeError as exc:
-        if "projection" in str(exc):
-            raise UsageError(
-                f"{saved.source}: every parameter must be in the SELECT projection: {exc}"
-            ) from exc
-        raise StoreError(f"{saved.source}: {exc}") from exc
-    except OSError as exc:
-        raise StoreError(f"{saved.source}: cannot read the store: {exc}") from exc
     return replace(query, variables=variables, rows=kept, total=total)
 
 

@@ -37,7 +37,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -226,8 +227,15 @@ def run_local(
     if query.form == "UPDATE":
         return run_update(store, query, bindings)
     substitutions = {ox.Variable(name): term for name, term in bindings.items()}
-    try:
+    with store_errors(query):
         return collect(store.query(query.text, substitutions=substitutions or None))
+
+
+@contextmanager
+def store_errors(query: SavedQuery) -> Iterator[None]:
+    """What running ``query`` on the embedded store raises, as kg's errors naming it."""
+    try:
+        yield
     except SyntaxError as exc:
         raise QuerySyntaxError(f"{query.source}: {exc}") from exc
     except RuntimeError as exc:
