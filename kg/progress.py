@@ -166,14 +166,22 @@ def counted(items: Iterable[T], step: Step | None, every: int = 4096) -> Iterabl
     an item); with no live step, the items themselves, at no cost."""
     if step is None or not step.live:
         return items
-    return _counting(items, step, every)
+    return _Counting(items, step, every)
 
 
-def _counting(items: Iterable[T], step: Step, every: int) -> Iterator[T]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, every)):
-        yield from batch
-        step.advance(len(batch))
+class _Counting(Iterable[T]):
+    """Counted items that can be read again, as the items themselves can: a writer that
+    reads its input twice must see it whole both times (a generator here once gave a
+    graph.ttl of prefixes alone, on a terminal only)."""
+
+    def __init__(self, items: Iterable[T], step: Step, every: int) -> None:
+        self.items, self.step, self.every = items, step, every
+
+    def __iter__(self) -> Iterator[T]:
+        iterator = iter(self.items)
+        while batch := list(islice(iterator, self.every)):
+            yield from batch
+            self.step.advance(len(batch))
 
 
 def duration(seconds: float) -> str:

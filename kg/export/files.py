@@ -70,7 +70,7 @@ class ExportedLines:
                     yield line[:-3]  # "<s> <p> o .\n"
 
 
-def nquads_text(pairs: Pairs) -> bytes:
+def nquads_text(pairs: Iterable[Pair]) -> bytes:
     return "".join(nquads_chunks(pairs)).encode("utf-8")
 
 

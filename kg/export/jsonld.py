@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter
 from typing import Any, cast
 
-from kg.export.lines import RDF_TYPE, XSD, Pair
+from kg.export.lines import DEFAULT_GRAPH, RDF_TYPE, XSD, Pair, quad_lines
 
 PARTS = 50_000  # appended pieces per yielded chunk (as in kg.export.turtle)
 CACHE = 1 << 20  # entries a cache keeps before it starts over (1 << 18: 10 % slower, 250 MiB less)
@@ -43,17 +43,19 @@ def jsonld_chunks(
     ctx = {**context, **{k: v for k, v in prefixes.items() if k not in context}}
     yield '{\n"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1, sort_keys=True)
     yield ',\n"@graph": ['
-    yield from _nodes(pairs, _Refs(ctx, cache), parts)
+    with quad_lines(pairs) as lines:
+        yield from _nodes(lines, _Refs(ctx, cache), parts)
 
 
-def _nodes(pairs: Iterable[Pair], refs: _Refs, parts: int = PARTS) -> Iterator[str]:
+def _nodes(lines: Iterable[str], refs: _Refs, parts: int = PARTS) -> Iterator[str]:
     """The top-level @graph's elements and its end, in chunks: a node object per subject,
     written as ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` would (a key holds
     one value, or a list of several), those of a named graph inside its own object.
 
-    The hot loop, run once per quad: one partition, and one look-up of the rest of the line
-    (predicate and object) gives its key and its value's JSON (``_Members``), appended to
-    the node; ``_Writer`` writes the node."""
+    The hot loop, run once per N-Quads line: a line that does not end as the graph's lines
+    do (" <g> .\n") starts another graph; one partition of the rest, and one look-up of the
+    line after its subject (predicate and object) gives its key and its value's JSON
+    (``_Members``), appended to the node; ``_Writer`` writes the node."""
     members, write = refs.members, _Writer(refs.labels, refs.cache)
     get, find = members.get, members.find  # a plain get, then find: faster than members[po]
     out: list[str] = []
@@ -62,9 +64,25 @@ def _nodes(pairs: Iterable[Pair], refs: _Refs, parts: int = PARTS) -> Iterator[s
     top = sep = "\n"  # what goes before the next top-level element, and the next node
     node: list[str] = []  # its @id, then key, value, key, value... as met
     extend = node.extend
-    for g, head in pairs:
-        s, _, po = head.partition(" ")
-        if s != subject or g != graph:
+    tail, cut = "\n\n", 0  # no line ends "\n\n": the first one starts a graph
+    for line in lines:
+        if not line.endswith(tail):  # the first line of another graph
+            if node:
+                add(sep)
+                add(write(node))
+                sep = top = ",\n"
+                node = []
+            if graph:
+                add("\n]}")
+            graph = line[line.rfind(" ", 0, len(line) - 3) + 1 : -3]  # "<s> <p> o <g> .\n"
+            tail, cut = f" {graph} .\n", -len(graph) - 4
+            graph = "" if graph == DEFAULT_GRAPH else graph
+            if graph:
+                add(f'{top}{{"@id": {refs[graph]}, "@graph": [\n')
+            sep = "" if graph else top
+            subject = ""
+        s, _, po = line[:cut].partition(" ")
+        if s != subject:
             if node:
                 add(sep)
                 add(write(node))
@@ -72,15 +90,9 @@ def _nodes(pairs: Iterable[Pair], refs: _Refs, parts: int = PARTS) -> Iterator[s
                 if len(out) > parts:
                     yield "".join(out)
                     out.clear()
-            if g != graph:
-                if graph:
-                    add("\n]}")
-                if g:
-                    add(f'{top}{{"@id": {refs[g]}, "@graph": [\n')
-                sep = "" if g else top
             node = [refs[s]]
             extend = node.extend
-            graph, subject = g, s
+            subject = s
         extend(get(po) or find(po))
     if node:
         add(sep)
@@ -126,9 +138,10 @@ class _Writer(dict[tuple[str, ...], tuple[str, Callable[[list[str]], Any]]]):
 
 def _literal_json(term: str, coercion: str | None, refs: _Refs) -> str:
     """The JSON text of a literal under a key with that type coercion."""
-    if len(term) > 100 and coercion is None and term[-1] == '"' and "\\" not in term:
-        if _no_controls(term):
-            return term  # long plain text that needed no escape is its own JSON string
+    if term[-1] == '"' and coercion is None and "\\" not in term:  # plain, nothing escaped
+        if len(term) > 100 and _no_controls(term):
+            return term  # long plain text that needs no escape is its own JSON string
+        return _string(term[1:-1])
     end = term.rfind('"')
     text = term[1:end]
     if "\\" in text:
@@ -183,6 +196,12 @@ class _Refs(dict[str, str]):
         self.names = {f"n{i}": spaces[ns] for i, ns in enumerate(longest)}
         choices = "|".join(f"(?P<n{i}>{re.escape(ns)})" for i, ns in enumerate(longest))
         self.namespace = re.compile(f"(?:{choices})(?!//)(?!>)" if longest else "(?!)")
+        # IRIs come sorted: the namespace the last one took, if no longer one starts with it
+        self.alone = {f"n{i}": f"<{ns}" for i, ns in enumerate(longest)}
+        for i, ns in enumerate(longest):
+            if any(other.startswith(ns) and other != ns for other in longest):
+                del self.alone[f"n{i}"]
+        self.last = "\n", ""  # (that namespace as "<ns", its prefix); no IRI starts "\n"
         properties, classes = _term_tables(ctx)
         self.properties = _Table(lambda p: (self.compact(p), None))
         self.properties.update((f"<{iri}>", found) for iri, found in properties.items())
@@ -204,10 +223,17 @@ class _Refs(dict[str, str]):
         are."""
         if term[0] != "<":
             return term  # "_:b"
+        start, prefix = self.last
+        end = len(start)
+        if term.startswith(start) and term[end] != ">" and not term.startswith("//", end):
+            return f"{prefix}:{term[end:-1]}"  # what the pattern gives, without it
         found = self.namespace.match(term, 1)
         if found is None:
             return term[1:-1]
-        return f"{self.names[cast(str, found.lastgroup)]}:{term[found.end() : -1]}"
+        name = cast(str, found.lastgroup)
+        if name in self.alone:
+            self.last = self.alone[name], self.names[name]
+        return f"{self.names[name]}:{term[found.end() : -1]}"
 
 
 class _Members(dict[str, tuple[str, str]]):

@@ -1,25 +1,37 @@
 """Turtle and TriG from the sorted text ``kg.export.lines`` describes, with plain string
-operations (no pyoxigraph terms; no I/O but the temporary file TriG holds its statements in).
+operations (no pyoxigraph terms; no I/O but the temporary file the statements may be held in).
 
-Both need their prefix block first, and declare only the prefixes the graph uses: Turtle
-scans its input for them before writing, TriG guesses and checks (see ``trig_chunks``).
+Both need their prefix block first, and declare only the prefixes the graph uses. Rather
+than scan the whole input for them first (a third of the time: every namespace the graph
+never uses is looked for in all of it), each writer guesses and checks (see ``_one_pass``).
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from functools import partial
-from itertools import islice, repeat
+from itertools import chain, islice
 from operator import itemgetter
+from typing import TypeVar
 
-from kg.export.lines import LINES, RDF_TYPE, XSD, Pair, batches
+from kg.export.lines import (
+    DEFAULT_GRAPH,
+    HELD,
+    HELD_READ,
+    LINES,
+    RDF_TYPE,
+    XSD,
+    Held,
+    Pair,
+    batches,
+    quad_lines,
+    triple_lines,
+)
 
 PARTS = 500  # pieces per yielded chunk: in short chunks, most characters take one byte
 CACHE = 1 << 18  # IRIs remembered before a cache starts over (bounds memory)
-HELD = 64 << 20  # characters of TriG statements held in memory before a temporary file
-HELD_READ = 1 << 20  # characters per chunk read back
 
 # A conservative Turtle PN_LOCAL: ASCII name characters and %XX, no final "."; may be empty.
 # Possessive (*+), then no "." before the end: no backtracking when a match fails.
@@ -34,6 +46,8 @@ _BARE = {
 }
 _SKIPPED = frozenset((RDF_TYPE, *_BARE))  # IRIs whose use does not count (see _declared)
 
+T = TypeVar("T")
+
 
 # -- Turtle and TriG ----------------------------------------------------------------------
 
@@ -45,15 +59,20 @@ def turtle_chunks(
     lines: int = LINES,
     parts: int = PARTS,
     cache: int = CACHE,
+    held: int = HELD,
+    held_read: int = HELD_READ,
 ) -> Iterator[str]:
     """Turtle: the used @prefix lines sorted, then one statement per subject.
 
-    ``heads`` is read twice (which prefixes are used, then the statements): a list, or an
-    object that reads them again from a file each time it is iterated. ``lines``, ``parts``
-    and ``cache`` size the work (``LINES``, ``PARTS``, ``CACHE``): never the output."""
-    names = _Names(_declared(map("\n".join, batches(heads, lines)), prefixes), cache)
-    yield names.prefix_block()
-    yield from _statements(zip(repeat(""), heads), names, parts)
+    ``heads``: a list, or an object that reads them again from a file each time it is
+    iterated (read once, or in a rare case twice: see ``_one_pass``). ``lines``, ``parts``,
+    ``cache``, ``held`` and ``held_read`` size the work (``LINES``, ``PARTS``, ``CACHE``,
+    ``HELD``, ``HELD_READ``): never the output."""
+    first, heads, again = _first(heads, lines)
+    scan = partial(map, "\n".join, batches(heads, lines)) if again else None
+    lines_of = partial(triple_lines, heads)
+    sized = parts, cache, held, held_read
+    yield from _one_pass(["\n".join(first)], scan, lines_of, prefixes, *sized, quads=False)
 
 
 def trig_chunks(
@@ -66,34 +85,59 @@ def trig_chunks(
     held: int = HELD,
     held_read: int = HELD_READ,
 ) -> Iterator[str]:
-    """TriG: default-graph statements first (they sort first), then one block per graph.
+    """TriG: default-graph statements first (they sort first), then one block per graph;
+    ``pairs`` and the rest as for ``turtle_chunks``."""
+    first, pairs, again = _first(pairs, lines)
+    scan = partial(_pair_texts, pairs, lines) if again else None
+    texts, lines_of = list(_pair_texts(first, lines)), partial(quad_lines, pairs)
+    sized = parts, cache, held, held_read
+    yield from _one_pass(texts, scan, lines_of, prefixes, *sized, quads=True)
 
-    The prefix block depends on the whole graph. Rather than read ``pairs`` twice (a scan
-    for the prefixes, then the statements, as ``turtle_chunks`` does: the scan took a
-    quarter of the time), this reads it once and holds the statements until the end (a
-    third of graph.nq's size: some 700 MiB at 100 k papers) in a temporary file past the
-    first ``held`` characters, so the build's peak memory does not grow with them
-    (written and read back in about a second at 100 k). They are written with every
-    prefix that fits, noting the ones the graph uses (``_Guess``): those the scan would
-    have found. Only if a rdf:type or bare datatype IRI written without a prefix would then
-    need one does it read ``pairs`` a second time. Its first batch is read twice anyway:
-    ``pairs`` is a list, or an object that reads the lines again each time. ``held_read``:
-    characters per chunk read back; the rest as for ``turtle_chunks``."""
-    first = _declared(_pair_texts(islice(pairs, lines), lines), prefixes)
-    guess = _Guess(_candidates(prefixes), first, cache)
-    with tempfile.SpooledTemporaryFile(held, mode="w+", encoding="utf-8", newline="") as body:
-        # not writelines: SpooledTemporaryFile checks its size only after all the lines
-        for chunk in _statements(pairs, guess, parts):
-            body.write(chunk)
-        declared = guess.uses()
-        if declared is None:
-            names = _Names(_declared(_pair_texts(pairs, lines), prefixes), cache)
+
+def _first(items: Iterable[T], lines: int) -> tuple[list[T], Iterable[T], bool]:
+    """The first ``lines`` items; all of them; whether they can be read again (a list, a
+    file's lines: the same object) or not (an iterator: its first items and the rest)."""
+    iterator = iter(items)
+    first = list(islice(iterator, lines))
+    again = iterator is not items
+    return first, (items if again else chain(first, iterator)), again
+
+
+def _one_pass(
+    first: list[str],
+    scan: Callable[[], Iterable[str]] | None,
+    lines_of: Callable[[], AbstractContextManager[Iterable[str]]],
+    prefixes: Mapping[str, str],
+    parts: int,
+    cache: int,
+    held: int,
+    held_read: int,
+    *,
+    quads: bool,
+) -> Iterator[str]:
+    """The prefix block, then the statements of the input's lines (``lines_of``: N-Quads
+    lines for TriG), read once. The prefix block depends on the whole graph: a scan for the
+    prefixes first took a third of the time (it looks for every namespace the graph never
+    uses in all of it). So the statements are written with every prefix that fits, noting
+    the ones the graph uses (``_Guess``): those the scan would have found. They are held
+    (``Held``: past ``held`` characters in a temporary file, so memory does not grow with
+    the graph) until the prefix block has gone first. Only if a rdf:type or bare datatype
+    IRI written without a prefix (as the ``first`` items' scan declares) would then need
+    one is the input read again, after the ``scan``; an iterator that cannot be read again
+    (``scan`` None) keeps the IRI as written, which is valid, and declares what is used."""
+    guess = _Guess(_candidates(prefixes), _declared(first, prefixes), cache)
+    with Held(held) as body:
+        with lines_of() as lines:
+            for chunk in _statements(lines, guess, parts, quads=quads):
+                body.write(chunk)
+        if guess.uses() is None and scan is not None:
+            names = _Names(_declared(scan(), prefixes), cache)
             yield names.prefix_block()
-            yield from _statements(pairs, names, parts)
+            with lines_of() as lines:
+                yield from _statements(lines, names, parts, quads=quads)
             return
-        yield _Names(declared, cache).prefix_block()
-        body.seek(0)
-        yield from iter(partial(body.read, held_read), "")
+        yield _Names(guess.used_names(), cache).prefix_block()
+        yield from body.read(held_read)
 
 
 def _pair_texts(pairs: Iterable[Pair], lines: int = LINES) -> Iterator[str]:
@@ -108,13 +152,16 @@ def _pair_texts(pairs: Iterable[Pair], lines: int = LINES) -> Iterator[str]:
             yield "\n".join(dict.fromkeys(graphs))
 
 
-def _statements(pairs: Iterable[Pair], names: _Names, parts: int = PARTS) -> Iterator[str]:
-    """`s p o ;` / `, o` statements, those of a named graph in a `<g> { }` block; yields the
-    text in chunks.
+def _statements(
+    lines: Iterable[str], names: _Names, parts: int = PARTS, *, quads: bool
+) -> Iterator[str]:
+    """`s p o ;` / `, o` statements of N-Triples lines, or of N-Quads lines (``quads``) those
+    of a named graph in a `<g> { }` block; yields the text in chunks.
 
-    The hot loop of the Turtle writers, run once per quad: one split, one dict look-up per
-    term, the graph checked inline (a groupby costs a tenth more), and pieces appended as
-    they are (building one string per quad costs a fifth more)."""
+    The hot loop of the Turtle writers, run once per line: one split of the line without
+    its end (" .\n", or " <g> .\n": for N-Quads, a line that does not end so starts another
+    graph), one dict look-up per term, and pieces appended as they are (building one string
+    per line costs a fifth more)."""
     verbs = _Verbs(names)
     get, find = names.get, names.find  # a plain get, then find: faster than names[o]
     out: list[str] = []
@@ -122,13 +169,17 @@ def _statements(pairs: Iterable[Pair], names: _Names, parts: int = PARTS) -> Ite
     graph = subject = predicate = ""
     end = indent = ""  # end: what closes the previous statement
     semis: dict[str, str] = {}  # predicate -> " ;" and the predicate, for this graph
-    for g, head in pairs:
-        if g != graph:
+    tail, cut = ("\n\n", 0) if quads else (" .\n", -3)  # no line ends "\n\n"
+    for line in lines:
+        if quads and not line.endswith(tail):  # the first line of another graph
             add(f"{end}}}\n" if graph else end)
-            if g:
-                add(f"{names[g]} {{\n")
-            graph, indent, subject, end, semis = g, "\t" if g else "", "", "", {}
-        s, p, o = head.split(" ", 2)
+            graph = line[line.rfind(" ", 0, len(line) - 3) + 1 : -3]  # "<s> <p> o <g> .\n"
+            tail, cut = f" {graph} .\n", -len(graph) - 4
+            graph = "" if graph == DEFAULT_GRAPH else graph
+            if graph:
+                add(f"{names[graph]} {{\n")
+            indent, subject, end, semis = "\t" if graph else "", "", "", {}
+        s, p, o = line[:cut].split(" ", 2)
         if o[-1] != '"':  # plain literals are valid Turtle as they stand
             o = get(o) or find(o)
         elif "<" in o:
@@ -137,7 +188,7 @@ def _statements(pairs: Iterable[Pair], names: _Names, parts: int = PARTS) -> Ite
             if len(out) > parts:
                 yield "".join(out)
                 out.clear()
-            add(f"{end}{indent}{names[s]} {verbs[p]} ")
+            add(f"{end}{indent}{get(s) or find(s)} {verbs[p]} ")
             subject, predicate, end = s, p, " .\n"
         elif p != predicate:
             semi = semis.get(p)
@@ -231,8 +282,9 @@ class _Guess(_Names):
 
     def uses(self) -> dict[str, str] | None:
         """The prefixes to declare, or None if a skipped IRI needed one of them."""
-        if self.risky & self.used:
-            return None
+        return None if self.risky & self.used else self.used_names()
+
+    def used_names(self) -> dict[str, str]:
         return {p: ns for p, ns in self.declared.items() if p in self.used}
 
     def iri(self, term: str) -> str:

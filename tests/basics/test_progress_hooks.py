@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kg.config import Settings
 from kg.progress import (
     SILENT,
     Lines,
@@ -137,3 +139,27 @@ def test_durations(seconds: float, said: str) -> None:
 )
 def test_clock_times(seconds: float, shown: str) -> None:
     assert clock_time(seconds) == shown
+
+
+def test_counted_items_read_twice_are_whole_twice() -> None:
+    # the Turtle writer once read its input twice: on a terminal it wrote prefixes alone
+    items = list(range(5000))
+    counting = counted(items, Step(Recorder()), every=4096)
+    assert list(counting) == items and list(counting) == items
+
+
+def test_exports_written_under_a_live_bar_are_the_quiet_ones(tmp_path: Path) -> None:
+    from kg.export.files import load_context, prefixes_for, write_exports
+    from kg.export.formats import FORMATS
+    from kg.pipeline import build_from_paths
+    from kg.resources import ONTOLOGY_DIR, SEEDS_DIR
+
+    graph = build_from_paths([SEEDS_DIR], Settings()).graph
+    pairs, union = list(graph.pairs), list(graph.union)
+    args = (prefixes_for(Settings().base_iri), load_context(ONTOLOGY_DIR), FORMATS)
+    quiet, live = tmp_path / "quiet", tmp_path / "live"
+    quiet.mkdir(), live.mkdir()
+    write_exports(pairs, union, quiet, *args)
+    write_exports(pairs, union, live, *args, step=Step(Recorder()))
+    for fmt in FORMATS:
+        assert (live / fmt.file_name).read_bytes() == (quiet / fmt.file_name).read_bytes()

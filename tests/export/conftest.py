@@ -16,7 +16,8 @@ from kg.pipeline import build_from_paths
 def seed_input(seeds_dir: Path) -> tuple[Pairs, list[str]]:
     """The sorted pairs and union kg build writes the seeds' exports from."""
     graph = build_from_paths([seeds_dir], Settings()).graph
-    assert (graph.pairs, graph.union) == sorted_input(
-        list(ox.parse(nquads(graph.pairs).encode(), format=ox.RdfFormat.N_QUADS))
+    pairs, union = list(graph.pairs), list(graph.union)
+    assert (pairs, union) == sorted_input(
+        list(ox.parse(nquads(pairs).encode(), format=ox.RdfFormat.N_QUADS))
     )
-    return graph.pairs, graph.union
+    return pairs, union

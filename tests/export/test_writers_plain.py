@@ -1,6 +1,7 @@
-"""The one-pass writers against plain ones: TriG as a scan for its prefixes then the
-statements, JSON-LD as a dict per node through json.dumps; and how TriG holds its statements
-and finds the prefixes it must declare."""
+"""The one-pass writers against plain ones: Turtle and TriG as a scan for their prefixes then
+the statements, JSON-LD as a dict per node through json.dumps; how Turtle and TriG hold their
+statements and find the prefixes they must declare; and the same output whether the input is
+a list, a file read back (``ExportedLines``) or an iterator that can be read only once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -32,8 +34,11 @@ from writercheck import (
 )
 
 from kg.export import jsonld, turtle
+from kg.export.files import ExportedLines
 from kg.export.jsonld import jsonld_chunks
-from kg.export.turtle import trig_chunks
+from kg.export.lines import quad_lines, triple_lines
+from kg.export.ntriples import nquads_chunks, ntriples_chunks
+from kg.export.turtle import trig_chunks, turtle_chunks
 
 # -- the fast writers against plain ones --------------------------------------------------
 
@@ -44,7 +49,15 @@ def two_pass_trig(pairs: Pairs, prefixes: dict[str, str]) -> str:
     """TriG as it was written before it went one pass: a scan for the prefixes to declare,
     then the statements with those."""
     names = turtle._Names(turtle._declared(turtle._pair_texts(pairs), prefixes))
-    return names.prefix_block() + text(turtle._statements(pairs, names))
+    with quad_lines(pairs) as lines:
+        return names.prefix_block() + text(turtle._statements(lines, names, quads=True))
+
+
+def two_pass_turtle(heads: list[str], prefixes: dict[str, str]) -> str:
+    """Turtle as it was written before it went one pass, the same way."""
+    names = turtle._Names(turtle._declared(["\n".join(heads)], prefixes))
+    with triple_lines(heads) as lines:
+        return names.prefix_block() + text(turtle._statements(lines, names, quads=False))
 
 
 def dict_jsonld(pairs: Pairs, context: dict[str, Any], prefixes: dict[str, str]) -> str:
@@ -125,43 +138,77 @@ def dict_jsonld(pairs: Pairs, context: dict[str, Any], prefixes: dict[str, str])
 def test_seed_graph_trig_and_jsonld_match_the_plain_writers(
     seed_input: tuple[Pairs, list[str]],
 ) -> None:
-    pairs, _ = seed_input
+    pairs, heads = seed_input
     assert text(jsonld_chunks(pairs, PREFIXES, CONTEXT)) == dict_jsonld(pairs, CONTEXT, PREFIXES)
     for lines in (1, 50, 2000):  # guesses from the first `lines` pairs, right or wrong
         trig = text(trig_chunks(pairs, PREFIXES, lines=lines))
         assert trig == two_pass_trig(pairs, PREFIXES), lines
+        assert text(turtle_chunks(heads, PREFIXES, lines=lines)) == two_pass_turtle(heads, PREFIXES)
 
 
-def test_trig_holds_its_statements_in_a_file_past_a_size(
+def test_the_writers_read_a_file_or_an_iterator_as_they_read_a_list(
+    seed_input: tuple[Pairs, list[str]], tmp_path: Path
+) -> None:
+    """kg build hands the writers the files read back (``ExportedLines``), which they read
+    straight from the file; with a progress bar, iterators that can be read only once."""
+    pairs, heads = seed_input
+    (tmp_path / "graph.nq").write_text(text(nquads_chunks(pairs)), encoding="utf-8")
+    (tmp_path / "graph.nt").write_text(text(ntriples_chunks(heads)), encoding="utf-8")
+    from_file = ExportedLines(tmp_path / "graph.nq"), ExportedLines(tmp_path / "graph.nt")
+    assert list(from_file[0]) == pairs and list(from_file[1]) == heads
+    writers = {
+        "ttl": lambda pairs, heads: turtle_chunks(heads, PREFIXES),
+        "trig": lambda pairs, heads: trig_chunks(pairs, PREFIXES),
+        "jsonld": lambda pairs, heads: jsonld_chunks(pairs, PREFIXES, CONTEXT),
+    }
+    for name, writer in writers.items():
+        want = text(writer(pairs, heads))
+        assert text(writer(*from_file)) == want, name
+        assert text(writer(iter(pairs), iter(heads))) == want, name
+
+
+def test_turtle_and_trig_hold_their_statements_in_a_file_past_a_size(
     seed_input: tuple[Pairs, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pairs, _ = seed_input
-    held = text(trig_chunks(pairs, PREFIXES))
-    assert len(held) > 1000
-    rolled: list[bool] = []  # per write: already in a file on disk?
+    pairs, heads = seed_input
+    opened: list[Any] = []
+    real = tempfile.TemporaryFile
 
-    class Spool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
-        def write(self, s: str) -> int:
-            rolled.append(self._rolled)
-            return int(super().write(s))
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real(*args, **kwargs))
+        return opened[-1]
 
-    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", Spool)  # watched, not tuned
-    # to disk after 100 characters, read back in odd pieces
-    chunks = list(trig_chunks(pairs, PREFIXES, held=100, held_read=7))
-    assert "".join(chunks) == held
-    assert max(map(len, chunks[1:])) == 7
-    # on disk from the second chunk on: memory does not grow with the graph
-    assert len(rolled) > 2 and rolled[0] is False and all(rolled[2:])
+    monkeypatch.setattr(tempfile, "TemporaryFile", watched)  # watched, not tuned
+    for write in (
+        lambda **held: trig_chunks(pairs, PREFIXES, **held),
+        lambda **held: turtle_chunks(heads, PREFIXES, **held),
+    ):
+        whole = text(write())
+        assert len(whole) > 1000 and not opened  # all of it held in memory
+        # to disk after 100 characters, read back in odd pieces
+        chunks = list(write(held=100, held_read=7))
+        assert "".join(chunks) == whole
+        assert max(map(len, chunks[1:])) == 7  # the seeds are ASCII: a byte is a character
+        assert len(opened) == 1 and opened.pop().closed
 
 
-def test_trig_reads_again_when_a_bare_datatype_needs_a_prefix_found_late() -> None:
+def test_turtle_and_trig_read_again_when_a_bare_datatype_needs_a_prefix_found_late() -> None:
     pairs = [  # "1"^^xsd:decimal is not Turtle's bare decimal: it needs xsd, found later
         ("", f'<{EX}s> <{EX}p> "1"^^<{XSD}decimal>'),
         ("", f'<{EX}s> <{EX}q> "2024-01-02"^^<{XSD}date>'),
     ]
+    heads = [head for _, head in pairs]
     trig = text(trig_chunks(pairs, PREFIXES, lines=1))
     assert trig == two_pass_trig(pairs, PREFIXES)
     assert '"1"^^xsd:decimal' in trig
+    turtle = text(turtle_chunks(heads, PREFIXES, lines=1))
+    assert turtle == two_pass_turtle(heads, PREFIXES)
+    assert '"1"^^xsd:decimal' in turtle
+    # input that cannot be read again keeps the IRI as it wrote it: valid, the same graph
+    once = text(turtle_chunks(iter(heads), PREFIXES, lines=1))
+    assert f'"1"^^<{XSD}decimal>' in once and "@prefix xsd: " in once
+    parsed = set(ox.parse(once.encode(), format=ox.RdfFormat.TURTLE))
+    assert parsed == set(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
 
 
 def test_trig_declares_a_prefix_found_late_inside_a_literal() -> None:
@@ -172,6 +219,10 @@ def test_trig_declares_a_prefix_found_late_inside_a_literal() -> None:
     trig = text(trig_chunks(pairs, PREFIXES, lines=1))
     assert trig == two_pass_trig(pairs, PREFIXES)
     assert "@prefix foaf: <http://xmlns.com/foaf/0.1/> ." in trig
+    heads = [head for _, head in pairs]
+    turtle = text(turtle_chunks(heads, PREFIXES, lines=1))
+    assert turtle == two_pass_turtle(heads, PREFIXES)
+    assert "@prefix foaf: <http://xmlns.com/foaf/0.1/> ." in turtle
 
 
 def test_trig_declares_what_a_scan_finds() -> None:
@@ -209,8 +260,10 @@ def test_jsonld_keys_that_collide_share_one_list() -> None:
 def test_jsonld_compacts_by_the_plain_rule() -> None:
     # "" names <ex/> first, so it is never used; the longest namespace wins; no empty local
     context = {"": EX, "ex": EX, "sub": f"{EX}a/", "top": "http://"}
-    pairs = [
+    pairs = [  # <…a/b> takes "sub", which then is tried first: <…a/> and <…a///x> may not
         ("", f"<{EX}a/b> <{EX}p> <{EX}a/>"),
+        ("", f"<{EX}a/b> <{EX}p> <{EX}a///x>"),
+        ("", f"<{EX}a/b> <{EX}p> <{EX}a/c>"),
         ("", f"<{EX}a/b> <{EX}p> <http:////x>"),
         ("", f'<{EX}q> <{EX}p> "v"'),
     ]
@@ -241,3 +294,5 @@ def test_random_graphs_match_the_plain_writers(quads: list[ox.Quad], lines: int)
     prefixes = {**PREFIXES, **EXTRA}
     assert text(jsonld_chunks(pairs, prefixes, CONTEXT)) == dict_jsonld(pairs, CONTEXT, prefixes)
     assert text(trig_chunks(pairs, prefixes, lines=lines)) == two_pass_trig(pairs, prefixes)
+    heads = sorted_input(quads)[1]
+    assert text(turtle_chunks(heads, prefixes, lines=lines)) == two_pass_turtle(heads, prefixes)
