@@ -318,18 +318,19 @@ def _now() -> str:
 # -- results --------------------------------------------------------------------------------
 
 
-def load_results() -> dict[str, Any]:
-    if RESULTS_JSON.is_file():
-        data: dict[str, Any] = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+def load_results(path: Path = RESULTS_JSON) -> dict[str, Any]:
+    if path.is_file():
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
     return {}
 
 
-def save_result(result: dict[str, Any]) -> None:
-    results = load_results()
+def save_result(result: dict[str, Any], path: Path = RESULTS_JSON) -> None:
+    """One entry per size and label (the newest), sorted by size, then label."""
+    results = load_results(path)
     results[f"{label_of(result['papers'])}/{result['label']}"] = result
     ordered = dict(sorted(results.items(), key=lambda kv: (kv[1]["papers"], kv[1]["label"])))
-    RESULTS_JSON.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
 
 
 def _mb(n: float) -> str:

@@ -13,6 +13,7 @@ import multiprocessing.pool
 import os
 import signal
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -47,3 +48,56 @@ def _start_worker(
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
+
+
+R = TypeVar("R")
+
+
+class ProcessDied(RuntimeError):
+    """A forked process ended without an answer (killed, or out of memory)."""
+
+
+def run_forked(task: Callable[[], R]) -> R:
+    """``task()`` in a forked child, its answer (or the exception it raised) sent back
+    pickled. What the child allocates goes back to the system when it ends, which a process
+    cannot do for itself (a Python heap stays fragmented). The child is no pool worker, so
+    it may start workers of its own; it dies with its parent. Runs here where there is no
+    fork."""
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return task()
+    receive, send = context.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def child() -> None:
+        die_with_parent(parent)
+        try:
+            answer: tuple[bool, object] = (True, task())
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+            answer = (False, exc)
+        try:
+            send.send(answer)
+        except Exception as exc:  # an answer that does not pickle
+            send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        send.close()
+
+    process = context.Process(target=child)
+    process.start()
+    send.close()
+    try:
+        ok, value = receive.recv()
+    except EOFError:
+        process.join()
+        raise ProcessDied(f"a build process ended with exit code {process.exitcode}") from None
+    except BaseException:  # interrupted here: the child must not go on alone
+        process.terminate()
+        process.join()
+        raise
+    finally:
+        receive.close()
+    process.join()
+    if ok:
+        return cast(R, value)
+    assert isinstance(value, BaseException)
+    raise value

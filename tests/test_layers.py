@@ -44,6 +44,7 @@ LEVELS = {
     "sparql": 4,
     "store": 4,
     "pipeline": 5,
+    "stages": 5,
     "rebuild": 5,
     "why": 5,
     "report": 6,

@@ -15,18 +15,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.diagnostics import Diagnostic, warning
 from kg.graph.arxiv import link_triples, snapshot_triples, unknown_category_warnings
-from kg.graph.dataset import describe_dataset
+from kg.graph.assemble import FIRST, LAST, Collector, Derived, GraphText, Readable, assemble
 from kg.graph.entities import SharedEntities, Where, authorship
 from kg.graph.identity import Iris, Merged, MergedPaper
-from kg.graph.ntriples import Triple, head, insert_sorted, line_key, sorted_pairs
+from kg.graph.ntriples import Triple, head
 from kg.graph.owners import inferred_owner
 from kg.graph.reference import TAXONOMY_GRAPH, Reference
-from kg.graph.statistics import statistics, take_census
 from kg.graph.terms import (
     BIDO_,
     DCTERMS_,
@@ -69,11 +69,13 @@ class PageInfo:
 class Mapped:
     """The graph as text: each quad once as (graph, head), sorted by graph, then subject
     (rdf:type first), then the rest; and the union of the graphs, each triple once, in the
-    same order. A head is ``<s> <p> o`` in N-Triples syntax."""
+    same order. A head is ``<s> <p> o`` in N-Triples syntax. Both can be read many times;
+    on a big graph they are read from files, which ``text`` removes when let go."""
 
-    pairs: list[tuple[str, str]]
-    union: list[str]
+    pairs: Readable[tuple[str, str]]
+    union: Readable[str]
     diagnostics: tuple[Diagnostic, ...]
+    text: GraphText | None = None
 
 
 def _decimal(value: float) -> str:
@@ -101,15 +103,10 @@ class _Mapper:
         }
         self.diagnostics: list[Diagnostic] = []
         self.entities = SharedEntities(merged.ambiguous, iris, reference)
-        self.paper_triples: dict[str, list[str]] = {}
-        self.paper_mentions: dict[str, set[str]] = {}
 
     # -- papers ---------------------------------------------------------------------------
 
-    def paper(self, paper: MergedPaper) -> list[str]:
-        cached = self.paper_triples.get(paper.iri)
-        if cached is not None:
-            return cached
+    def paper(self, paper: MergedPaper) -> list[Triple]:
         first = paper.listings[0]
         where = Where(first.source, first.line)
         s = node(paper.iri)
@@ -172,10 +169,7 @@ class _Mapper:
                 self.diagnostics.append(warning(*where, f"URL {url!r} cannot be an IRI: left out"))
             else:
                 out.append((s, RDFS_.seeAlso, iri))
-        # The people, organisations and topics it names: their descriptions go with it.
-        self.paper_mentions[paper.iri] = {o[1:-1] for _, _, o in out if o[0] == "<"}
-        heads = self.paper_triples[paper.iri] = [head(t) for t in out]
-        return heads
+        return out
 
     def listing(self, record: PaperRecord, paper_iri: str) -> list[Triple]:
         s = node(self.iris.listing(record.source, record.line))
@@ -247,42 +241,46 @@ class _Mapper:
 
     # -- pages ----------------------------------------------------------------------------
 
-    def graphs(self) -> tuple[dict[str, list[str]], list[str]]:
-        """Page graph IRI -> the heads of what that page itself says (its node, listings,
-        metrics); and the heads of the merged entities every page mentions, for the
-        entities graph. Repeats are allowed: graphs are sets."""
+    def graphs(self, collected: Collector) -> list[str]:
+        """Each page graph's heads (what that page itself says: its node, listings,
+        metrics) and the heads of the merged entities the pages mention, for the entities
+        graph, into ``collected``; returns the page graphs that hold anything."""
         by_source: dict[str, list[tuple[PaperRecord, MergedPaper]]] = defaultdict(list)
         for paper in self.merged.papers.values():
             for record in paper.listings:
                 by_source[record.source].append((record, paper))
         profiles = {pr.source: pr for pr in self.merged.profiles}
-        pages: dict[str, list[str]] = {}
-        entities: list[str] = []
+        entities_graph = node(self.iris.entities_graph)
+        mapped: set[str] = set()  # the papers described so far
         mentioned: set[str] = set()
+        page_graphs: list[str] = []
         for info in sorted(self.pages, key=lambda i: i.source):
             listed = by_source.get(info.source, [])
             if not listed and info.source not in profiles:
                 continue  # nothing was read from this page; its diagnostics say why
-            heads = list(map(head, self.page_node(info, listed, profiles.get(info.source))))
+            triples = self.page_node(info, listed, profiles.get(info.source))
             for record, paper in listed:
-                heads += map(head, self.listing(record, paper.iri))
-                if paper.iri not in self.paper_triples:
-                    entities += self.paper(paper)
-                    mentioned |= self.paper_mentions[paper.iri]
+                triples += self.listing(record, paper.iri)
+                if paper.iri not in mapped:
+                    mapped.add(paper.iri)
+                    described = self.paper(paper)
+                    collected.add(entities_graph, map(head, described))
+                    # the people, organisations and topics it names: described with it
+                    mentioned.update(o[1:-1] for _, _, o in described if o[0] == "<")
             if info.source in profiles:
-                profile_triples = self.profile(profiles[info.source])
-                heads += map(head, profile_triples)
-                mentioned.update(_objects(profile_triples))
+                about = self.profile(profiles[info.source])
             else:
-                owner_triples = self.owner(info, [record for record, _ in listed])
-                heads += map(head, owner_triples)
-                mentioned.update(_objects(owner_triples))
-            pages[self.iris.page(info.source)] = heads
-        if entities:  # some paper is part of the one venue
-            entities += map(head, self.venue())
+                about = self.owner(info, [record for record, _ in listed])
+            triples += about
+            mentioned.update(_objects(about))
+            graph = self.iris.page(info.source)
+            collected.add(node(graph), map(head, triples))
+            page_graphs.append(graph)
+        if mapped:  # some paper is part of the one venue
+            collected.add(entities_graph, map(head, self.venue()))
         for iri in mentioned:  # the graph is a set: the order here does not matter
-            entities += self.entities.description(iri)
-        return pages, entities
+            collected.add(entities_graph, self.entities.description(iri))
+        return sorted(page_graphs)
 
     def arxiv(self) -> list[str]:
         """The heads of the arXiv graph: the snapshot, what each linked record says, and
@@ -363,33 +361,21 @@ def map_records(
     reference: Reference,
     capture_date: date,
     linking: Linking | None = None,
+    spill: Path | None = None,
 ) -> Mapped:
     """Build every quad: page graphs, the taxonomy graph, the arXiv graph of ``linking``,
-    the statistics computed from them and the dataset description."""
+    the statistics computed from them and the dataset description. What does not fit in
+    memory is sorted in files under ``spill`` (the system's temporary folder when None)."""
     mapper = _Mapper(merged, pages, iris, reference, linking)
-    page_heads, entity_heads = mapper.graphs()
-    arxiv_heads = mapper.arxiv()
-    taxonomy = {f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy}
-    # The named graphs do not overlap, so their union holds each triple once (MODEL.md):
-    # the entities graph leaves out what the taxonomy graph already says.
-    graphs = {node(iri): set(heads) for iri, heads in page_heads.items()}
-    graphs[node(iris.entities_graph)] = set(entity_heads) - taxonomy
-    graphs[node(TAXONOMY_GRAPH)] = taxonomy
+    collected = Collector(spill)
+    # The named graphs do not overlap (MODEL.md): what the taxonomy graph says stays out of
+    # the entities graph, and what either says stays out of the arXiv graph (the ranks).
+    taxonomy = (f"{t.subject} {t.predicate} {t.object}" for t in reference.taxonomy)
+    collected.add(node(TAXONOMY_GRAPH), taxonomy, FIRST)
+    page_graphs = mapper.graphs(collected)
     if linking is not None:
-        entities = graphs[node(iris.entities_graph)]
-        graphs[node(iris.arxiv_graph)] = set(arxiv_heads) - entities - taxonomy
-    page_graphs = sorted(page_heads)
-    content = set().union(*graphs.values())
-    ordered = sorted(content, key=line_key)  # read in order: a third faster than the set
-    census = take_census(ordered)
-    derived = {head(t) for t in statistics(census.facts, iris)} - content
-    graphs[node(iris.statistics_graph)] = derived
-    census = census.plus(take_census(sorted(derived, key=line_key)))
+        collected.add(node(iris.arxiv_graph), mapper.arxiv(), LAST)
     latest = max((info.captured for info in pages), default=capture_date)
-    described = {head(t) for t in describe_dataset(census, iris, page_graphs, latest)}
-    graphs[node(iris.dataset_graph)] = described - content
-    union_heads = insert_sorted(ordered, sorted((derived | described) - content, key=line_key))
-    del content, ordered, census  # before the pairs are sorted: the build's memory peak
-    pairs = sorted_pairs(graphs)
+    text = assemble(collected, Derived(iris, page_graphs, latest))
     diagnostics = set(mapper.diagnostics) | set(mapper.entities.diagnostics)
-    return Mapped(pairs, union_heads, tuple(sorted(diagnostics)))
+    return Mapped(text.pairs, text.union, tuple(sorted(diagnostics)), text)

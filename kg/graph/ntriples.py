@@ -27,8 +27,20 @@ _TYPE_SEAM = f" {A} "
 
 
 def line_key(head: str) -> str:
-    # rdf:type sorts first inside a subject (NUL < "<"), as people write Turtle by hand.
-    return head.replace(_TYPE_SEAM, " \x00 ", 1)
+    # rdf:type sorts first inside a subject (NUL < "<"), as people write Turtle by hand. Only
+    # the predicate is replaced (a title may print the IRI), so ``head_of`` can undo it.
+    at = head.find(" ")
+    if head.startswith(_TYPE_SEAM, at):
+        return f"{head[:at]} \x00 {head[at + len(_TYPE_SEAM) :]}"
+    return head
+
+
+def head_of(key: str) -> str:
+    """The head a ``line_key`` was made from."""
+    at = key.find(" ")
+    if key.startswith(" \x00 ", at):
+        return f"{key[:at]}{_TYPE_SEAM}{key[at + 3 :]}"
+    return key
 
 
 def head(triple: Triple) -> str:

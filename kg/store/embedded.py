@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -56,11 +57,20 @@ def write_store(path: Path, nquads: Path) -> None:
         raise StoreError(f"cannot write the store at {path}: {exc}") from exc
 
 
-def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+# Quads handed to one bulk load. Oxigraph's bulk loader holds what it is given until it
+# writes (100 k papers, 5.7 M quads at once: 2.0 GiB); in parts of this size it holds
+# ~240 MiB whatever the size of the graph, and took the same time (benchmarks/RESULTS.md).
+LOAD_LINES = 200_000
+
+
+def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, lines: int = LOAD_LINES) -> None:
+    """Bulk-load a line-based file (N-Quads, N-Triples), ``lines`` lines at a time."""
     # lenient: skip re-validating every IRI (12 % of the load, measured). The files are ours:
     # minted IRIs are percent-encoded under a checked base, abstract URLs are checked by
     # the mapping, and the text is tested to be exactly what pyoxigraph writes.
-    store.bulk_load(path=str(path), format=fmt, lenient=True)
+    with open(path, "rb") as text:  # split at b"\n" only: a literal may hold U+2028
+        while part := b"".join(islice(text, lines)):
+            store.bulk_load(input=part, format=fmt, lenient=True)
 
 
 # Below this many bytes of N-Quads a second process costs more than it saves.

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.store.embedded import write_store
+from kg.store.embedded import load_file, write_store
 from kg.store.update import difference, update_store
 
 
@@ -90,3 +90,16 @@ def test_a_store_that_is_not_its_file_is_refused(
     with pytest.raises(StoreError, match="not the graph.nq"):
         update_store(tmp_path / "new", tmp_path / "old", change)
     assert not (tmp_path / "new").exists()
+
+
+def test_a_store_loaded_in_parts_holds_every_quad(
+    two_builds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # Oxigraph's bulk loader holds what one call gets: the build hands it bounded parts
+    _, nquads = two_builds
+    whole, parts = ox.Store(str(tmp_path / "whole")), ox.Store(str(tmp_path / "parts"))
+    load_file(whole, nquads, ox.RdfFormat.N_QUADS, lines=10**9)
+    load_file(parts, nquads, ox.RdfFormat.N_QUADS, lines=7)
+    every = {str(q) for q in parts.quads_for_pattern(None, None, None, None)}
+    assert every == {str(q) for q in whole.quads_for_pattern(None, None, None, None)}
+    assert every == quads_of(nquads) and len(every) > 1000
