@@ -23,7 +23,7 @@ from typing import IO, Protocol, TypeVar
 from kg.graph.dataset import describe_dataset
 from kg.graph.identity import Iris
 from kg.graph.ntriples import head, head_of, line_key
-from kg.graph.runs import RUN_LINES, Lines, SortedRuns, new_folder
+from kg.graph.runs import RUN_LINES, Lines, SortedRuns, new_folder, writer
 from kg.graph.statistics import statistics, take_census
 
 T_co = TypeVar("T_co", covariant=True)
@@ -129,16 +129,14 @@ def assemble(collected: Collector, derived: Derived) -> GraphText:
     described = describe_dataset(census, iris, derived.page_graphs, derived.latest)
     described_keys = {line_key(head(t)) for t in described}
     union, said_before = _Spool(folder / "union.txt", run_lines), set[str]()
-    for _ in union.keep(_merged(base.lines(), sorted(stats | described_keys), said_before)):
-        pass
+    union.fill(_merged(base.lines(), sorted(stats | described_keys), said_before))
     base.remove()
     for key in stats:
         pairs.add(f"<{iris.statistics_graph}> {key}")
     for key in described_keys - said_before:
         pairs.add(f"<{iris.dataset_graph}> {key}")
     pair_lines = _Spool(folder / "pairs.txt", run_lines)
-    for _ in pair_lines.keep(pairs.sorted()):
-        pass
+    pair_lines.fill(pairs.sorted())
     text = GraphText(pair_lines.lines(), union.lines(), folder)
     if not pair_lines.on_disk and not union.on_disk:
         text.close()  # all of it in memory: no folder to keep
@@ -198,13 +196,18 @@ class _Spool:
             self._file.close()
             self._file = None
 
+    def fill(self, lines: Iterable[str]) -> None:
+        """Keep all of ``lines``."""
+        for _ in self.keep(lines):
+            pass
+
     def _add(self, line: str) -> None:
         self.count += 1
         if self._file is None:
             self.held.append(line)
             if len(self.held) < self.limit:
                 return
-            self._file = open(self.path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+            self._file = writer(self.path)
             self.on_disk = True
             lines, self.held = self.held, []
         else:

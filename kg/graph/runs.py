@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import os
 import tempfile
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -42,10 +42,9 @@ class Lines:
 
 class SortedRuns:
     """Add lines in any order; ``sorted()`` gives them in order, each once. Run files go
-    in ``folder`` (made on the first spill, in the system's temporary folder when None) and
-    are removed as soon as they are merged."""
+    in ``folder`` and are removed as soon as they are merged."""
 
-    def __init__(self, folder: Path | None = None, run_lines: int = RUN_LINES) -> None:
+    def __init__(self, folder: Path, run_lines: int = RUN_LINES) -> None:
         self._folder, self._run_lines = folder, run_lines
         self._held: list[str] = []
         self._runs: list[Path] = []
@@ -78,29 +77,13 @@ class SortedRuns:
 
     def _spill(self) -> None:
         self._held.sort()
-        if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="kg-sort-"))
         path = self._folder / f"run-{id(self):x}-{len(self._runs)}.txt"
-        with _writer(path) as out:
-            previous = None
-            for line in self._held:
-                if line != previous:
-                    out.write(line)
-                    out.write("\n")
-                    previous = line
+        with writer(path) as out:
+            for line in _distinct(iter(self._held)):
+                out.write(line)
+                out.write("\n")
         self._runs.append(path)
         self._held = []
-
-
-def spill_lines(lines: Iterable[str], path: Path, transform: Callable[[str], str]) -> int:
-    """Write ``transform`` of each line to ``path``, one a line; returns how many."""
-    count = 0
-    with _writer(path) as out:
-        for line in lines:
-            out.write(transform(line))
-            out.write("\n")
-            count += 1
-    return count
 
 
 def new_folder(parent: Path | None = None) -> Path:
@@ -118,7 +101,8 @@ def _distinct(lines: Iterator[str]) -> Iterator[str]:
             previous = line
 
 
-def _writer(path: Path) -> IO[str]:
+def writer(path: Path) -> IO[str]:
+    """A line file as the sort writes it: UTF-8, ``\\n`` only, big buffer."""
     return open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
 
 
