@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from kg import __version__
 from kg.config import Settings
@@ -64,6 +65,7 @@ from kg.store.embedded import (
 )
 from kg.store.update import can_update, difference, update_store
 
+T = TypeVar("T")
 __all__ = ["BuildResult", "Built", "build", "build_from_paths", "build_graph", "read_every_page"]
 # From this many lines of pages on, the graph stages run in a process of their own (kg.stages).
 GRAPH_PROCESS_MIN_LINES = 20_000
@@ -187,6 +189,10 @@ class _Plan:
     pages: list[tuple[str, str]]  # (name, SHA-256) of every page
     own_process: bool = False  # the graph stages run in a process of their own (kg.stages)
 
+    def run(self, task: Callable[[], T]) -> T:
+        """``task()``: in a forked process of its own when the pages are many, else here."""
+        return run_forked(task) if self.own_process else task()
+
 
 def _whole(target: Path) -> bool:
     """Whether the folder still holds everything its build wrote (its marker lists it):
@@ -208,7 +214,7 @@ def _build_into(
         def graph_files() -> GraphFiles:
             return write_graph_files(staging, make_graph(), plan.pages, hooks, settings.out_dir)
 
-        made = run_forked(graph_files) if plan.own_process else graph_files()
+        made = plan.run(graph_files)
         counts, diagnostics = made.counts, made.diagnostics
         if hooks.seen is not None:
             hooks.seen(diagnostics)
@@ -231,11 +237,9 @@ def _build_into(
             with _filling_store(store, nquads, made.quads, old, background) as store_written:
                 # in a process of their own too: the writers' buffers would stay in this
                 # heap, and the validation's forked workers would share it
-                write = partial(write_exports, pairs, union, staging, prefixes, context, others)
-                if plan.own_process:
-                    run_forked(partial(write, step))
-                else:
-                    write(step)
+                plan.run(
+                    partial(write_exports, pairs, union, staging, prefixes, context, others, step)
+                )
                 text = "".join(f"{d}\n" for d in diagnostics)
                 write_atomic(staging / "diagnostics.txt", text)
                 step.detail("waiting for the store")
