@@ -28,7 +28,9 @@ from citereaders import (
 )
 from kgtest import run
 
-FORMATS = ("bibtex", "csl-json", "ris")
+from kg.export.formats import CITATION_NAMES
+
+FORMATS = CITATION_NAMES  # every citation format kg export writes
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,9 @@ from graphtruth import by_title
 from kgtest import SEEDS, build, run
 
 from kg.errors import EXIT_USAGE
+from kg.export.formats import CITATION_NAMES
 
-FORMATS = ("bibtex", "csl-json", "ris")
+FORMATS = CITATION_NAMES  # every citation format kg export writes
 
 
 @pytest.fixture(scope="module")
