@@ -25,7 +25,8 @@ from kg.progress import Step
 from kg.report.catalogue import Catalogue
 from kg.report.entities import STATS, Stats, person_files, save_stats
 from kg.report.output import Counts, SiteWriter
-from kg.report.views import File, Shard, Shared, paper_files
+from kg.report.paper_files import paper_files
+from kg.report.views import File, Shard, Shared
 
 SHARD = 1_000  # papers or people per task
 MIN_PARALLEL = 4_000  # fewer, and a worker costs more than it saves
